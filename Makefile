@@ -1,0 +1,42 @@
+# Two entry points for a fresh clone (see README):  make figure  |  make test
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PATH := $(abspath $(BIN)):$(PATH)
+DATASET ?= cifar10
+PRESET ?= cpu
+OUT ?= out
+
+.PHONY: setup figure test check-sync benchmark clean
+
+# A virtual environment with the pinned stack and imp_easy installed in editable mode.
+$(VENV)/.installed: settings.ini setup.py
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+# The main job: the dense-baseline notebook through papermill at a small preset. Data comes from
+# $IMP_EASY_DATA (default ~/.cache/imp_easy/data) and is downloaded there when missing and the network allows.
+figure: setup
+	mkdir -p $(OUT)
+	$(BIN)/papermill nbs/dense.ipynb $(OUT)/dense_$(DATASET)_$(PRESET).ipynb -p dataset $(DATASET) -p preset $(PRESET) -p out_dir $(OUT) -p download True
+
+# Fail when the library or the notebooks are not what nbdev_export / nbdev_clean make of the notebooks.
+check-sync: setup
+	@before=$$(cat imp_easy/*.py nbs/*.ipynb | sha256sum); \
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean || exit 1; \
+	after=$$(cat imp_easy/*.py nbs/*.ipynb | sha256sum); \
+	if [ "$$before" != "$$after" ]; then git status --short -- imp_easy nbs; \
+	  echo "nbdev_export/nbdev_clean changed the files above: commit the notebooks and the exported library together"; exit 1; fi
+
+test: check-sync
+	$(BIN)/python -m pytest tests -q
+
+benchmark: setup
+	$(BIN)/python benchmarks/train_step.py
+
+clean:
+	rm -rf $(VENV) _proc _docs .pytest_cache

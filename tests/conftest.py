@@ -1,0 +1,23 @@
+import os, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NBS = ROOT / 'nbs'
+
+@pytest.fixture(scope='session')
+def kernel_env(tmp_path_factory):
+    "Environment for papermill: this interpreter's kernel, never a stale user-level kernelspec."
+    env = dict(os.environ)
+    env['PATH'] = str(Path(sys.executable).parent) + os.pathsep + env.get('PATH', '')
+    env['JUPYTER_DATA_DIR'] = str(tmp_path_factory.mktemp('jupyter'))
+    subprocess.run([sys.executable, '-m', 'ipykernel', 'install', '--prefix', env['JUPYTER_DATA_DIR'] + '/prefix',
+                    '--name', 'python3'], check=True, env=env, capture_output=True)
+    env['JUPYTER_PATH'] = env['JUPYTER_DATA_DIR'] + '/prefix/share/jupyter'
+    return env
+
+def papermill(nb: str, out: Path, env: dict, **params) -> subprocess.CompletedProcess:
+    "Run a notebook of nbs/ through papermill with parameters; returns the finished process."
+    args = [sys.executable, '-m', 'papermill', str(NBS / nb), str(out), '--cwd', str(NBS)]
+    for k, v in params.items(): args += ['-p', k, str(v)]
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
