@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
+export VIRTUAL_ENV := $(abspath $(VENV))
 DATASET ?= cifar10
 PRESET ?= cpu
 OUT ?= out
