@@ -8,7 +8,7 @@ DATASET ?= cifar10
 PRESET ?= cpu
 OUT ?= out
 
-.PHONY: setup figure test check-sync benchmark clean
+.PHONY: setup figure test check-sync docs-check benchmark clean
 
 # A virtual environment with the pinned stack and imp_easy installed in editable mode.
 $(VENV)/.installed: settings.ini setup.py
@@ -33,7 +33,12 @@ check-sync: setup
 	if [ "$$before" != "$$after" ]; then git status --short -- imp_easy nbs; \
 	  echo "nbdev_export/nbdev_clean changed the files above: commit the notebooks and the exported library together"; exit 1; fi
 
-test: check-sync
+# What nbdev_docs does before handing the notebooks to Quarto (executing doc cells into _proc/), without
+# nbdev_proc_nbs's attempt to download and install Quarto where it is missing.
+docs-check: setup
+	$(BIN)/python -c "from nbdev.quarto import refresh_quarto_yml; from nbdev.serve import proc_nbs; refresh_quarto_yml(); proc_nbs(n_workers=1, force=True)"
+
+test: check-sync docs-check
 	$(BIN)/python -m pytest tests -q
 
 benchmark: setup
