@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 export VIRTUAL_ENV := $(abspath $(VENV))
+FIG ?= dense
 DATASET ?= cifar10
 PRESET ?= cpu
 OUT ?= out
@@ -19,11 +20,12 @@ $(VENV)/.installed: settings.ini setup.py
 
 setup: $(VENV)/.installed
 
-# The main job: the dense-baseline notebook through papermill at a small preset. Data comes from
-# $IMP_EASY_DATA (default ~/.cache/imp_easy/data) and is downloaded there when missing and the network allows.
+# The main job: a figure notebook (FIG=dense, fig2, fig3 or fig4) through papermill at a preset. Data comes from
+# $IMP_EASY_DATA (default ~/.cache/imp_easy/data) and is downloaded there when missing and the network allows;
+# runs are cached in $IMP_EASY_STORE (default ~/.cache/imp_easy/store), so rerunning resumes.
 figure: setup
 	mkdir -p $(OUT)
-	$(BIN)/papermill nbs/dense.ipynb $(OUT)/dense_$(DATASET)_$(PRESET).ipynb -p dataset $(DATASET) -p preset $(PRESET) -p out_dir $(OUT) -p download True
+	$(BIN)/papermill nbs/$(FIG).ipynb $(OUT)/$(FIG)_$(DATASET)_$(PRESET).ipynb -p dataset $(DATASET) -p preset $(PRESET) -p out_dir $(OUT) -p download True
 
 # Fail when the library or the notebooks are not what nbdev_export / nbdev_clean make of the notebooks.
 check-sync: setup

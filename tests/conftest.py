@@ -1,4 +1,4 @@
-import os, subprocess, sys
+import json, os, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -19,5 +19,6 @@ def kernel_env(tmp_path_factory):
 def papermill(nb: str, out: Path, env: dict, **params) -> subprocess.CompletedProcess:
     "Run a notebook of nbs/ through papermill with parameters; returns the finished process."
     args = [sys.executable, '-m', 'papermill', str(NBS / nb), str(out), '--cwd', str(NBS)]
-    for k, v in params.items(): args += ['-p', k, str(v)]
+    for k, v in params.items():  # lists, bools and None as YAML, so they arrive typed; the rest as strings
+        args += ['-y', f'{k}: {json.dumps(v)}'] if isinstance(v, (list, tuple, bool, type(None))) else ['-p', k, str(v)]
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)

@@ -1,23 +1,66 @@
-"The papermill notebooks run end to end at the smoke preset, and refuse bad parameters at the parameters cell."
+"The papermill notebooks run end to end at the smoke preset, share runs through the store, and refuse bad parameters at the parameters cell."
 import csv
 import pytest
 from conftest import papermill
+
+def read_csv(path): return list(csv.DictReader(open(path)))
+
+def run_dirs(store): return {d.name for d in (store / 'imp').iterdir()} if (store / 'imp').exists() else set()
 
 def test_dense_smoke(tmp_path, kernel_env):
     out = tmp_path / 'out'
     r = papermill('dense.ipynb', tmp_path / 'dense.ipynb', kernel_env, preset='smoke', replicates=2, out_dir=out)
     assert r.returncode == 0, r.stderr[-3000:]
     for ext in ('png', 'svg', 'csv'): assert (out / f'dense_synthetic_smoke.{ext}').stat().st_size > 0
-    rows = list(csv.DictReader(open(out / 'dense_synthetic_smoke.csv')))
+    rows = read_csv(out / 'dense_synthetic_smoke.csv')
     assert {r['replicate'] for r in rows} == {'0', '1'}
     assert float(rows[-1]['test_accuracy']) > 0.15  # learned something in 40 steps (chance: 0.10)
 
-@pytest.mark.parametrize('params, message', [
-    ({'dataset': 'mnist'}, "unknown dataset 'mnist'"),
-    ({'preset': 'huge'}, "unknown preset 'huge'"),
-    ({'preset': 'smoke', 'steps': 0}, "steps must be positive"),
+def test_fig2_then_fig3_share_runs(tmp_path, kernel_env):
+    store, out = tmp_path / 'store', tmp_path / 'out'
+    r = papermill('fig2.ipynb', tmp_path / 'fig2.ipynb', kernel_env, preset='smoke', out_dir=out, store_dir=store)
+    assert r.returncode == 0, r.stderr[-3000:]
+    for ext in ('png', 'svg', 'csv'): assert (out / f'fig2_cifar10_smoke.{ext}').stat().st_size > 0
+    rows = read_csv(out / 'fig2_cifar10_smoke.csv')
+    schemes = {r['scheme'] for r in rows}
+    assert len(schemes) == 6 + 2 and {'all data, t=0', 'all data, t=8', 'easiest 64, t=4', 'hardest 64, t=4'} <= schemes
+    assert all(r['n'] == '2' for r in rows)  # two replicates everywhere
+    assert len(run_dirs(store)) == 6 * 2     # one stored run per scheme and replicate
+    fig2_runs = run_dirs(store)
+    r = papermill('fig3.ipynb', tmp_path / 'fig3.ipynb', kernel_env, preset='smoke', out_dir=out, store_dir=store)
+    assert r.returncode == 0, r.stderr[-3000:]
+    for ext in ('png', 'svg', 'csv'): assert (out / f'fig3_cifar10_smoke.{ext}').stat().st_size > 0
+    # fig3 adds only its subset runs (3 kinds x 2 sizes x 2 replicates); its all-data lines are fig2's runs
+    assert len(run_dirs(store) - fig2_runs) == 3 * 2 * 2
+    rows = read_csv(out / 'fig3_cifar10_smoke.csv')
+    assert {(r['curve'], r['subset_size']) for r in rows} >= {('easiest subset', '32'), ('hardest subset', '128'), ('all data, t=4', '')}
+
+def test_fig4_smoke(tmp_path, kernel_env):
+    out = tmp_path / 'out'
+    r = papermill('fig4.ipynb', tmp_path / 'fig4.ipynb', kernel_env, preset='smoke', replicates=1, out_dir=out,
+                  store_dir=tmp_path / 'store', noise_levels=[0.5])
+    assert r.returncode == 0, r.stderr[-3000:]
+    for ext in ('png', 'svg', 'csv'): assert (out / f'fig4_cifar10_smoke.{ext}').stat().st_size > 0
+    schemes = {r['scheme'] for r in read_csv(out / 'fig4_cifar10_smoke.csv')}
+    assert schemes == {'all data, t=0', 'all data, t=8', 'all data, t=4, 50% random labels', 'random 64, t=4, 50% random labels',
+                       'easiest 64, t=4, 50% random labels', 'hardest 64, t=4, 50% random labels'}
+
+@pytest.mark.parametrize('nb, params, message', [
+    ('dense.ipynb', {'dataset': 'mnist'}, "unknown dataset 'mnist'"),
+    ('dense.ipynb', {'preset': 'huge'}, "unknown preset 'huge'"),
+    ('dense.ipynb', {'preset': 'smoke', 'steps': 0}, "steps must be positive"),
+    ('fig2.ipynb', {'dataset': 'imagenet'}, "unknown dataset 'imagenet'"),
+    ('fig2.ipynb', {'preset': 'smoke', 'subset_sizes': [64, 10_000]}, "subset size 10000 is not a whole number in [1, 512]"),
+    ('fig2.ipynb', {'preset': 'paper', 'subset_sizes': [60_000]}, "subset size 60000 is not a whole number in [1, 50,000]"),
+    ('fig3.ipynb', {'preset': 'laptop'}, "unknown preset 'laptop'"),
+    ('fig3.ipynb', {'preset': 'smoke', 'densities': [0.1]}, "density 0.1 is not reached"),
+    ('fig4.ipynb', {'preset': 'smoke', 'noise_levels': [1.5]}, "noise level 1.5 is not in (0, 1]"),
+    ('fig4.ipynb', {'preset': 'smoke', 'replicates': 0}, "replicates must be a positive whole number"),
 ])
-def test_dense_bad_parameters(tmp_path, kernel_env, params, message):
-    r = papermill('dense.ipynb', tmp_path / 'bad.ipynb', kernel_env, out_dir=tmp_path / 'out', **params)
+def test_bad_parameters(tmp_path, kernel_env, nb, params, message):
+    store = tmp_path / 'store'
+    extra = {} if nb == 'dense.ipynb' else {'store_dir': store}
+    r = papermill(nb, tmp_path / 'bad.ipynb', kernel_env, out_dir=tmp_path / 'out', **extra, **params)
     assert r.returncode != 0
     assert message in r.stderr + r.stdout
+    assert not store.exists()  # refused before any run started
