@@ -45,6 +45,15 @@ def test_fig4_smoke(tmp_path, kernel_env):
     assert schemes == {'all data, t=0', 'all data, t=8', 'all data, t=4, 50% random labels', 'random 64, t=4, 50% random labels',
                        'easiest 64, t=4, 50% random labels', 'hardest 64, t=4, 50% random labels'}
 
+def test_fig6_smoke(tmp_path, kernel_env):
+    out = tmp_path / 'out'
+    r = papermill('fig6.ipynb', tmp_path / 'fig6.ipynb', kernel_env, preset='smoke', replicates=1, out_dir=out,
+                  store_dir=tmp_path / 'store', kinds=['easy', 'hard'])
+    assert r.returncode == 0, r.stderr[-3000:]
+    for ext in ('png', 'svg', 'csv'): assert (out / f'fig6_cifar10_smoke.{ext}').stat().st_size > 0
+    rows = read_csv(out / 'fig6_cifar10_smoke.csv')
+    assert {(r['scheme'], r['warmup_steps']) for r in rows} == {('no warmup', '0'), *((s, w) for s in ('easiest 64', 'hardest 64', 'all data') for w in ('2', '8'))}
+
 @pytest.mark.parametrize('nb, params, message', [
     ('dense.ipynb', {'dataset': 'mnist'}, "unknown dataset 'mnist'"),
     ('dense.ipynb', {'preset': 'huge'}, "unknown preset 'huge'"),
@@ -56,6 +65,8 @@ def test_fig4_smoke(tmp_path, kernel_env):
     ('fig3.ipynb', {'preset': 'smoke', 'densities': [0.1]}, "density 0.1 is not reached"),
     ('fig4.ipynb', {'preset': 'smoke', 'noise_levels': [1.5]}, "noise level 1.5 is not in (0, 1]"),
     ('fig4.ipynb', {'preset': 'smoke', 'replicates': 0}, "replicates must be a positive whole number"),
+    ('fig6.ipynb', {'preset': 'smoke', 'warmup_steps': [2, 24]}, "warmup_steps must be shorter than the run (24 steps)"),
+    ('fig6.ipynb', {'preset': 'smoke', 'subset_sizes': [1_000]}, "subset size 1000 is not a whole number in [1, 512]"),
 ])
 def test_bad_parameters(tmp_path, kernel_env, nb, params, message):
     store = tmp_path / 'store'
