@@ -20,7 +20,7 @@ $(VENV)/.installed: settings.ini setup.py
 
 setup: $(VENV)/.installed
 
-# The main job: a figure notebook (FIG=dense, fig2, fig3 or fig4) through papermill at a preset. Data comes from
+# The main job: a figure notebook (FIG=dense, fig2, fig3, fig4, fig5 or fig6) through papermill at a preset. Data comes from
 # $IMP_EASY_DATA (default ~/.cache/imp_easy/data) and is downloaded there when missing and the network allows;
 # runs are cached in $IMP_EASY_STORE (default ~/.cache/imp_easy/store), so rerunning resumes.
 figure: setup
@@ -45,6 +45,8 @@ test: check-sync docs-check
 
 benchmark: setup
 	$(BIN)/python benchmarks/train_step.py
+	$(BIN)/python benchmarks/many_models.py
+	$(BIN)/python benchmarks/lmc_eval.py
 
 clean:
 	rm -rf $(VENV) _proc _docs .pytest_cache

@@ -16,9 +16,13 @@ def kernel_env(tmp_path_factory):
     env['JUPYTER_PATH'] = env['JUPYTER_DATA_DIR'] + '/prefix/share/jupyter'
     return env
 
-def papermill(nb: str, out: Path, env: dict, **params) -> subprocess.CompletedProcess:
-    "Run a notebook of nbs/ through papermill with parameters; returns the finished process."
+def papermill_command(nb: str, out: Path, **params) -> list[str]:
+    "The papermill command line that runs a notebook of nbs/ with parameters."
     args = [sys.executable, '-m', 'papermill', str(NBS / nb), str(out), '--cwd', str(NBS)]
     for k, v in params.items():  # lists, bools and None as YAML, so they arrive typed; the rest as strings
         args += ['-y', f'{k}: {json.dumps(v)}'] if isinstance(v, (list, tuple, bool, type(None))) else ['-p', k, str(v)]
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+    return args
+
+def papermill(nb: str, out: Path, env: dict, **params) -> subprocess.CompletedProcess:
+    "Run a notebook of nbs/ through papermill with parameters; returns the finished process."
+    return subprocess.run(papermill_command(nb, out, **params), env=env, capture_output=True, text=True, timeout=600)

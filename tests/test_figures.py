@@ -16,7 +16,7 @@ def test_dense_smoke(tmp_path, kernel_env):
     assert {r['replicate'] for r in rows} == {'0', '1'}
     assert float(rows[-1]['test_accuracy']) > 0.15  # learned something in 40 steps (chance: 0.10)
 
-def test_fig2_then_fig3_share_runs(tmp_path, kernel_env):
+def test_fig2_fig3_fig5_share_runs(tmp_path, kernel_env):
     store, out = tmp_path / 'store', tmp_path / 'out'
     r = papermill('fig2.ipynb', tmp_path / 'fig2.ipynb', kernel_env, preset='smoke', out_dir=out, store_dir=store)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -34,6 +34,21 @@ def test_fig2_then_fig3_share_runs(tmp_path, kernel_env):
     assert len(run_dirs(store) - fig2_runs) == 3 * 2 * 2
     rows = read_csv(out / 'fig3_cifar10_smoke.csv')
     assert {(r['curve'], r['subset_size']) for r in rows} >= {('easiest subset', '32'), ('hardest subset', '128'), ('all data, t=4', '')}
+    # fig5 adds only the lowest-barrier runs; every other rewind point is fig2's, whose level 0 is child 0
+    before = run_dirs(store)
+    r = papermill('fig5.ipynb', tmp_path / 'fig5.ipynb', kernel_env, preset='smoke', children=2, out_dir=out, store_dir=store)
+    assert r.returncode == 0, r.stderr[-3000:]
+    for name in ('fig5_cifar10_smoke.png', 'fig5_cifar10_smoke.svg', 'fig5_cifar10_smoke.csv',
+                 'fig5_cifar10_smoke_histograms.csv', 'fig5_cifar10_smoke_onset.csv'):
+        assert (out / name).stat().st_size > 0
+    assert len(run_dirs(store) - before) == 2  # lowest barrier 64, 2 replicates
+    assert all((store / 'imp' / d / 'children' / 'child_1.pt').exists() for d in fig2_runs)
+    rows = read_csv(out / 'fig5_cifar10_smoke.csv')
+    assert len(rows) == 7 * 2 and 'lowest barrier 64, t=4' in {r['scheme'] for r in rows}
+    assert all(abs(float(r['density']) - 0.8 ** 4) < 1e-3 and 0 <= float(r['pretrain_test_accuracy']) <= 1 for r in rows)
+    hist = read_csv(out / 'fig5_cifar10_smoke_histograms.csv')
+    assert sum(int(h['all data, t=8']) for h in hist) == 2 * 512  # every example of both replicates is counted
+    assert {r['rewind_step'] for r in read_csv(out / 'fig5_cifar10_smoke_onset.csv')} == {'0', '4', '8'}
 
 def test_fig4_smoke(tmp_path, kernel_env):
     out = tmp_path / 'out'
@@ -67,6 +82,12 @@ def test_fig6_smoke(tmp_path, kernel_env):
     ('fig4.ipynb', {'preset': 'smoke', 'replicates': 0}, "replicates must be a positive whole number"),
     ('fig6.ipynb', {'preset': 'smoke', 'warmup_steps': [2, 24]}, "warmup_steps must be shorter than the run (24 steps)"),
     ('fig6.ipynb', {'preset': 'smoke', 'subset_sizes': [1_000]}, "subset size 1000 is not a whole number in [1, 512]"),
+    ('fig3.ipynb', {'preset': 'smoke', 'kinds': ['easy', 'medium']}, "kinds must be a non-empty list of random, easy, hard, low_barrier"),
+    ('fig5.ipynb', {'preset': 'smoke', 'children': 1}, "children must be at least 2"),
+    ('fig2.ipynb', {'preset': 'smoke', 'executor': 'kubernetes'}, "unknown executor 'kubernetes'"),
+    ('fig5.ipynb', {'preset': 'smoke', 'executor': 'slurm', 'slurm_time_min': 0}, "slurm time_min must be a positive whole number"),
+    ('fig5.ipynb', {'preset': 'smoke', 'density': 0.1}, "density 0.1 is not reached"),
+    ('fig5.ipynb', {'preset': 'smoke', 'onset_steps': [0, 24]}, "onset_steps must be a non-empty list of whole numbers in [0, 24)"),
 ])
 def test_bad_parameters(tmp_path, kernel_env, nb, params, message):
     store = tmp_path / 'store'
