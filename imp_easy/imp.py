@@ -73,7 +73,9 @@ class IMPConfig:
         if not 0 <= self.levels <= 30: raise ValueError(f"levels must be in [0, 30], got {self.levels}")
 
 # %% ../nbs/07_imp.ipynb #f43a12d1
-def subset_data(data: Data, pretrain: Pretrain, seed: int, store_dir=None, quiet: bool = True) -> tuple[Tensor | None, Tensor]:
+def subset_data(data: Data, pretrain: Pretrain, seed: int, store_dir=None, quiet: bool = True,
+                precision: str = 'auto',  # of the networks behind the scores (EL2N, LMC): the run's own
+               ) -> tuple[Tensor | None, Tensor]:
     "The subset (None for all data) and labels that `pretrain` describes, for replicate `seed`."
     p, noise_seed = pretrain, derive_seed(seed, 'noise')
     labels = training_labels(data, p.noise, noise_seed)
@@ -82,15 +84,17 @@ def subset_data(data: Data, pretrain: Pretrain, seed: int, store_dir=None, quiet
         return random_subset(labels.cpu(), p.size, derive_seed(seed, 'subset'), num_classes=data.num_classes), labels
     if p.kind == 'low_barrier':
         from imp_easy.lmc import lmc_scores  # 10_lmc builds on this module: imported when first needed
-        scores = lmc_scores(data, p.lmc, store_dir=store_dir, quiet=quiet)
-    else: scores = el2n_record(data, replace(p.el2n, noise=p.noise, noise_seed=noise_seed), store_dir=store_dir, quiet=quiet)['scores']
+        scores = lmc_scores(data, p.lmc, store_dir=store_dir, precision=precision, quiet=quiet)
+    else:
+        scores = el2n_record(data, replace(p.el2n, noise=p.noise, noise_seed=noise_seed), store_dir=store_dir,
+                             precision=precision, quiet=quiet)['scores']
     pick = hardest if p.kind == 'hard' else easiest
     return pick(scores, p.size, offset=p.offset, labels=labels.cpu(), class_balanced=p.class_balanced,
                 num_classes=data.num_classes), labels
 
-def pretrain_data(data: Data, cfg: IMPConfig, store_dir=None, quiet: bool = True) -> tuple[Tensor | None, Tensor]:
+def pretrain_data(data: Data, cfg: IMPConfig, store_dir=None, quiet: bool = True, precision: str = 'auto') -> tuple[Tensor | None, Tensor]:
     "The subset (None for all data) and labels that phase 1 of `cfg` trains on."
-    return subset_data(data, cfg.pretrain, cfg.seed, store_dir, quiet)
+    return subset_data(data, cfg.pretrain, cfg.seed, store_dir, quiet, precision)
 
 # %% ../nbs/07_imp.ipynb #e51a6ce5
 def run_dir(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto') -> Path:
@@ -113,7 +117,7 @@ def _rewind_point(data, cfg, folder, store_dir, precision, quiet) -> dict:
     found = load_checked(folder / 'rewind.pt')
     if found is not None: return found
     model = _init_model(data, cfg)
-    subset, labels = pretrain_data(data, cfg, store_dir, quiet)
+    subset, labels = pretrain_data(data, cfg, store_dir, quiet, precision)
     stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'pretrain'), subset=subset, labels=labels)
     train(model, stream, cfg.hp, stop=cfg.rewind_step, precision=precision, quiet=quiet, desc='phase 1: pre-training')
     rewind = state_of(model)

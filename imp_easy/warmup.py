@@ -45,10 +45,12 @@ class WarmupConfig:
         if self.warmup_data.noise: raise ValueError("warmup runs use clean labels: warmup_data.noise must be 0")
 
 # %% ../nbs/09_warmup.ipynb #a8f81153
-def warmup_phases(data: Data, cfg: WarmupConfig, store_dir=None, quiet: bool = True) -> list[tuple[int, TrainStream]]:
+def warmup_phases(data: Data, cfg: WarmupConfig, store_dir=None, quiet: bool = True,
+                  precision: str = 'auto',  # of the networks behind the subset's scores
+                 ) -> list[tuple[int, TrainStream]]:
     "The run's data phases: the warmup subset for steps 0..W-1 (if any), then all data."
     full = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'train'))
-    subset, _ = subset_data(data, cfg.warmup_data, cfg.seed, store_dir, quiet)
+    subset, _ = subset_data(data, cfg.warmup_data, cfg.seed, store_dir, quiet, precision)
     if cfg.hp.warmup_steps == 0 or subset is None: return [(0, full)]
     warm = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'warmup'), subset=subset)
     return [(0, warm), (cfg.hp.warmup_steps, full)]
@@ -74,7 +76,7 @@ def run_warmup(data: Data, cfg: WarmupConfig,
     (folder / 'config.json').write_text(json.dumps(asdict(cfg), indent=1, default=str))
     model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
     t0 = time.perf_counter()
-    losses, start = train_resumably(model, cfg.hp, warmup_phases(data, cfg, store_dir, quiet), folder / 'checkpoint.pt',
+    losses, start = train_resumably(model, cfg.hp, warmup_phases(data, cfg, store_dir, quiet, precision), folder / 'checkpoint.pt',
                                     checkpoint_every, on_checkpoint=on_checkpoint, precision=precision, quiet=quiet,
                                     desc=f'warmup {cfg.hp.warmup_steps} steps on {cfg.warmup_data.kind}')
     metrics = {'warmup_steps': cfg.hp.warmup_steps, **trained_metrics(model, data, losses, t0, precision), 'resumed_from': start}
