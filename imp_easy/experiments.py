@@ -19,13 +19,13 @@ from .models import PAPER_MODELS
 from .train import HParams, PAPER_HPARAMS, PAPER_REWIND_STEP, check_preset_names
 from .subsets import random_subset
 from .el2n import EL2NConfig, paper_el2n_config
-from .imp import IMPConfig, LMCScore, Pretrain, run_imp, run_reinit_control
+from .imp import IMPConfig, LMCScore, Pretrain, run_imp, run_imps, run_reinit_control
 
 # %% auto #0
-__all__ = ['SUBSET_KINDS', 'ExperimentPreset', 'training_set_size', 'experiment_preset', 'load_preset_data', 'Scheme',
+__all__ = ['SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'experiment_preset', 'load_preset_data', 'Scheme',
            'all_data_schemes', 'subset_schemes', 'lmc_score_config', 'noisy_all_data_scheme', 'fig2_schemes',
            'imp_config', 'check_sizes', 'check_positive', 'check_densities', 'check_fractions', 'check_kinds',
-           'preset_with', 'run_schemes', 'run_controls', 'summarize', 'accuracy_at_densities',
+           'check_lockstep', 'preset_with', 'run_schemes', 'run_controls', 'summarize', 'accuracy_at_densities',
            'plot_accuracy_vs_density', 'save_figure', 'fig2_claims']
 
 # %% ../nbs/08_experiments.ipynb #564994d6
@@ -172,6 +172,12 @@ def check_kinds(kinds, allowed=SUBSET_KINDS):
     if isinstance(kinds, str) or not kinds or set(kinds) - set(allowed):
         raise ValueError(f"kinds must be a non-empty list of {', '.join(allowed)}; got {kinds!r}")
 
+LOCKSTEP = (None, 'group', 'stacked')
+
+def check_lockstep(lockstep):
+    "`lockstep` must be None (one run after another), 'group' or 'stacked' (`run_schemes`)."
+    if lockstep not in LOCKSTEP: raise ValueError(f"lockstep must be one of None, 'group', 'stacked'; got {lockstep!r}")
+
 def preset_with(p: ExperimentPreset, levels: int | None = None, replicates: int | None = None) -> ExperimentPreset:
     "`p` with the figure's overrides of the number of levels and replicates."
     if levels is not None:
@@ -185,16 +191,20 @@ def run_schemes(data: Data, p: ExperimentPreset, schemes: list[Scheme],
                 store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
                 precision: str = 'auto',
                 quiet: bool = False,
+                lockstep: str | None = None,  # None: one run after another; 'group' or 'stacked': all runs level by level (`run_imps`)
                ) -> pd.DataFrame:
     "Run (or read back) IMP for every scheme and replicate: one row per (scheme, replicate, level)."
     labels = [s.label for s in schemes]
     if len(set(labels)) != len(labels): raise ValueError(f"scheme labels must be unique, got {labels}")
     check_sizes([s.pretrain.size for s in schemes if s.pretrain.size is not None], data.n_train)
-    tables = []
+    check_lockstep(lockstep)
     jobs = list(itertools.product(range(p.replicates), schemes))  # replicate-major: a first full picture early
-    for seed, s in tqdm(jobs, desc='IMP runs', disable=quiet):
-        t = run_imp(data, imp_config(p, s, seed), store_dir=store_dir, precision=precision, quiet=quiet)
-        tables.append(t.assign(scheme=s.label, replicate=seed, rewind_step=s.rewind_step))
+    if lockstep is None:
+        tables = [run_imp(data, imp_config(p, s, seed), store_dir=store_dir, precision=precision, quiet=quiet)
+                  for seed, s in tqdm(jobs, desc='IMP runs', disable=quiet)]
+    else:
+        tables = run_imps(data, [imp_config(p, s, seed) for seed, s in jobs], store_dir, precision, quiet=quiet, stacked=lockstep == 'stacked')
+    tables = [t.assign(scheme=s.label, replicate=seed, rewind_step=s.rewind_step) for t, (seed, s) in zip(tables, jobs)]
     cols = ['scheme', 'replicate', 'rewind_step', 'level', 'density', 'test_accuracy', 'test_loss', 'train_loss', 'seconds']
     return pd.concat(tables, ignore_index=True)[cols]
 

@@ -14,9 +14,9 @@ import torch
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from .data import Data, TrainStream, derive_seed
+from .data import Data, TrainStream, StreamGroup, derive_seed
 from .models import make_model
-from .train import HParams, train, evaluate, state_of, resolve_precision
+from .train import HParams, train, train_group, evaluate, state_of, resolve_precision
 from .prune import dense_mask, prune_magnitude, mask_density
 from .subsets import random_subset, easiest, hardest
 from .el2n import EL2NConfig, el2n_record, training_labels
@@ -24,7 +24,7 @@ from .store import store_key, data_fingerprint, resolve_store_dir, load_checked,
 
 # %% auto #0
 __all__ = ['PRETRAIN_KINDS', 'LMCScore', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_data', 'run_dir', 'trained_metrics',
-           'train_resumably', 'run_imp', 'rewind_state', 'rewind_metrics', 'run_reinit_control']
+           'train_resumably', 'run_imp', 'run_imps', 'rewind_state', 'rewind_metrics', 'run_reinit_control']
 
 # %% ../nbs/07_imp.ipynb #ccb1861d
 PRETRAIN_KINDS = ('all', 'random', 'easy', 'hard', 'low_barrier')
@@ -154,21 +154,49 @@ def train_resumably(model: torch.nn.Module, hp: HParams,
         losses, opt_state, start = before + res.losses, res.optimizer_state, end
     return losses, resumed_from
 
-def _train_level(data, cfg, folder, level, rewind, mask, precision, checkpoint_every, on_checkpoint, quiet) -> tuple[dict, dict]:
-    ldir = _level_dir(folder, level)
-    model = _init_model(data, cfg)
-    model.load_state_dict(rewind)
+@dataclass
+class _LevelJob:
+    "One run's level to train: its model (at the rewind point, or at its checkpoint), stream, mask, and what it resumes."
+    cfg: IMPConfig
+    ldir: Path
+    model: torch.nn.Module
+    stream: TrainStream
+    mask: dict
+    start: int                  # the step it resumes from (the rewind step when there is no checkpoint)
+    optimizer: dict | None      # the checkpoint's optimizer state
+    losses: list                # the losses of the steps before `start`
+
+def _level_job(data, cfg, folder, level, rewind, mask) -> _LevelJob:
+    model = _init_model(data, cfg); model.load_state_dict(rewind)
     stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'levels'))
+    ckpt, ldir = load_checked(_level_dir(folder, level) / 'checkpoint.pt'), _level_dir(folder, level)
+    if ckpt is None: return _LevelJob(cfg, ldir, model, stream, mask, cfg.rewind_step, None, [])
+    model.load_state_dict(ckpt['state'])
+    return _LevelJob(cfg, ldir, model, stream, mask, ckpt['step'], ckpt['optimizer'], ckpt['losses'])
+
+def _train_level_jobs(data, jobs: list[_LevelJob], level, precision, checkpoint_every, on_checkpoint, quiet,
+                      stacked: bool = False) -> list[tuple[dict, dict]]:
+    "Level `level` of runs that share a recipe and resume from one step, trained together; each keeps its own files."
+    hp, start = jobs[0].cfg.hp, jobs[0].start
+    def save(step, k, model, opt, new):  # the checkpoint format of `train_resumably`: either can resume the other's
+        save_checked({'step': step, 'state': state_of(model), 'optimizer': opt.state_dict(), 'losses': jobs[k].losses + new},
+                     jobs[k].ldir / 'checkpoint.pt')
+        if on_checkpoint and k == len(jobs) - 1: on_checkpoint(level, step)
     t0 = time.perf_counter()
-    losses, start = train_resumably(model, cfg.hp, [(cfg.rewind_step, stream)], ldir / 'checkpoint.pt', checkpoint_every, mask,
-                                    on_checkpoint=on_checkpoint and (lambda step: on_checkpoint(level, step)),
-                                    precision=precision, quiet=quiet, desc=f'level {level} ({mask_density(mask):.1%} weights)')
-    metrics = {'level': level, 'density': mask_density(mask), **trained_metrics(model, data, losses, t0, precision), 'resumed_from': start}
-    final = state_of(model)
-    save_checked(final, ldir / 'final.pt')
-    save_checked(metrics, ldir / 'metrics.pt')
-    (ldir / 'checkpoint.pt').unlink(missing_ok=True)
-    return metrics, final
+    results = train_group([j.model for j in jobs], StreamGroup([j.stream for j in jobs]), hp, start=start,
+                          masks=[j.mask for j in jobs], optimizer_states=[j.optimizer for j in jobs], on_save=save,
+                          save_at=[s for s in range(0, hp.steps, checkpoint_every) if s > start], precision=precision, quiet=quiet,
+                          stacked=stacked, desc=f"level {level} ({mask_density(jobs[0].mask):.1%} weights){f', {len(jobs)} runs' if len(jobs) > 1 else ''}")
+    out = []
+    for j, res in zip(jobs, results):
+        metrics = {'level': level, 'density': mask_density(j.mask), **trained_metrics(j.model, data, j.losses + res.losses, t0, precision),
+                   'resumed_from': j.start}
+        final = state_of(j.model)
+        save_checked(final, j.ldir / 'final.pt')
+        save_checked(metrics, j.ldir / 'metrics.pt')
+        (j.ldir / 'checkpoint.pt').unlink(missing_ok=True)
+        out.append((metrics, final))
+    return out
 
 # %% ../nbs/07_imp.ipynb #f7a4d394
 def run_imp(data: Data, cfg: IMPConfig,
@@ -180,31 +208,58 @@ def run_imp(data: Data, cfg: IMPConfig,
             until_level: int | None = None,  # stop after this level (default: cfg.levels); the run stays the same run
            ) -> pd.DataFrame:
     "Run (or resume, or read back) IMP with rewinding; one row per level with density and test accuracy."
+    return run_imps(data, [cfg], store_dir, precision, checkpoint_every, on_checkpoint, quiet, until_level)[0]
+
+def _finished_level(folder: Path, level: int) -> tuple[dict, dict] | None:
+    metrics = load_checked(_level_dir(folder, level) / 'metrics.pt')
+    final = None if metrics is None else load_checked(_level_dir(folder, level) / 'final.pt')
+    return None if final is None else (metrics, final)
+
+def _mask_after(data, cfg, folder, level, mask, final) -> dict:
+    "The mask of level `level` + 1: pruned from level `level`'s final weights (read back when already pruned)."
+    path = _level_dir(folder, level + 1) / 'mask.pt'
+    found = load_checked(path)
+    if found is not None: return found
+    model = _init_model(data, cfg); model.load_state_dict(final)
+    mask = prune_magnitude(model, mask, cfg.prune_fraction)
+    save_checked(mask, path)
+    return mask
+
+def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and number of levels (their phase 1 may differ)
+             store_dir: str | Path | None = None,
+             precision: str = 'auto',
+             checkpoint_every: int = 1_000,
+             on_checkpoint: Callable | None = None,  # on_checkpoint(level, step), after each group checkpoint
+             quiet: bool = False,
+             until_level: int | None = None,
+             stacked: bool = False,  # train each group as one stacked network (`train_group`): for GPUs
+            ) -> list[pd.DataFrame]:
+    "Several IMP runs in lockstep: level by level, the runs that resume from the same step train together; one table per run."
     precision = resolve_precision(precision, data.device)
-    last = cfg.levels if until_level is None else until_level
-    if not 0 <= last <= cfg.levels: raise ValueError(f"until_level must be in [0, {cfg.levels}], got {until_level}")
-    folder = _open_run(data, cfg, store_dir, precision)
-    rewind = _rewind_point(data, cfg, folder, store_dir, precision, quiet)
-    rows = []
-    mask = load_checked(_level_dir(folder, 0) / 'mask.pt')
-    if mask is None: mask = dense_mask(_init_model(data, cfg)); save_checked(mask, _level_dir(folder, 0) / 'mask.pt')
-    todo = [k for k in range(last + 1) if load_checked(_level_dir(folder, k) / 'metrics.pt') is None]
+    if len({(c.model, c.width, c.hp, c.levels) for c in cfgs}) > 1:
+        raise ValueError("runs trained in lockstep must share model, width, recipe (hp) and number of levels")
+    last = cfgs[0].levels if until_level is None else until_level
+    if not 0 <= last <= cfgs[0].levels: raise ValueError(f"until_level must be in [0, {cfgs[0].levels}], got {until_level}")
+    folders = [_open_run(data, c, store_dir, precision) for c in cfgs]
+    rewinds = [_rewind_point(data, c, f, store_dir, precision, quiet) for c, f in zip(cfgs, folders)]
+    masks = []
+    for c, f in zip(cfgs, folders):
+        masks.append(load_checked(_level_dir(f, 0) / 'mask.pt'))
+        if masks[-1] is None: masks[-1] = dense_mask(_init_model(data, c)); save_checked(masks[-1], _level_dir(f, 0) / 'mask.pt')
+    rows = [[] for _ in cfgs]
+    todo = any(load_checked(_level_dir(f, k) / 'metrics.pt') is None for f in folders for k in range(last + 1))
     for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not todo, leave=False):
-        ldir = _level_dir(folder, level)
-        metrics, final = load_checked(ldir / 'metrics.pt'), None
-        if metrics is not None: final = load_checked(ldir / 'final.pt')
-        if metrics is None or final is None:
-            metrics, final = _train_level(data, cfg, folder, level, rewind, mask, precision, checkpoint_every, on_checkpoint, quiet)
-        rows.append(metrics)
-        if level == last: break
-        next_path = _level_dir(folder, level + 1) / 'mask.pt'
-        next_mask = load_checked(next_path)
-        if next_mask is None:
-            model = _init_model(data, cfg); model.load_state_dict(final)
-            next_mask = prune_magnitude(model, mask, cfg.prune_fraction)
-            save_checked(next_mask, next_path)
-        mask = next_mask
-    return pd.DataFrame(rows)
+        done = [_finished_level(f, level) for f in folders]
+        jobs = {i: _level_job(data, cfgs[i], folders[i], level, rewinds[i], masks[i]) for i, d in enumerate(done) if d is None}
+        groups = {}
+        for i, job in jobs.items(): groups.setdefault((job.start, job.optimizer is None), []).append(i)
+        for members in groups.values():
+            trained = _train_level_jobs(data, [jobs[i] for i in members], level, precision, checkpoint_every, on_checkpoint, quiet, stacked)
+            for i, result in zip(members, trained): done[i] = result
+        for i, (metrics, final) in enumerate(done):
+            rows[i].append(metrics)
+            if level < last: masks[i] = _mask_after(data, cfgs[i], folders[i], level, masks[i], final)
+    return [pd.DataFrame(r) for r in rows]
 
 def rewind_state(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto', quiet: bool = True) -> dict:
     "The rewind point w_{t_r} of `cfg` (phase 1 only; read from the store when there)."

@@ -27,10 +27,10 @@ def test_fig2_fig3_fig5_share_runs(tmp_path, kernel_env):
     assert all(r['n'] == '2' for r in rows)  # two replicates everywhere
     assert len(run_dirs(store)) == 6 * 2     # one stored run per scheme and replicate
     fig2_runs = run_dirs(store)
-    r = papermill('fig3.ipynb', tmp_path / 'fig3.ipynb', kernel_env, preset='smoke', out_dir=out, store_dir=store)
+    r = papermill('fig3.ipynb', tmp_path / 'fig3.ipynb', kernel_env, preset='smoke', out_dir=out, store_dir=store, lockstep='group')
     assert r.returncode == 0, r.stderr[-3000:]
     for ext in ('png', 'svg', 'csv'): assert (out / f'fig3_cifar10_smoke.{ext}').stat().st_size > 0
-    # fig3 adds only its subset runs (3 kinds x 2 sizes x 2 replicates); its all-data lines are fig2's runs
+    # fig3 (its runs in lockstep) adds only its subset runs (3 kinds x 2 sizes x 2 replicates); its all-data lines are fig2's runs
     assert len(run_dirs(store) - fig2_runs) == 3 * 2 * 2
     rows = read_csv(out / 'fig3_cifar10_smoke.csv')
     assert {(r['curve'], r['subset_size']) for r in rows} >= {('easiest subset', '32'), ('hardest subset', '128'), ('all data, t=4', '')}
@@ -85,6 +85,7 @@ def test_fig6_smoke(tmp_path, kernel_env):
     ('fig3.ipynb', {'preset': 'smoke', 'kinds': ['easy', 'medium']}, "kinds must be a non-empty list of random, easy, hard, low_barrier"),
     ('fig5.ipynb', {'preset': 'smoke', 'children': 1}, "children must be at least 2"),
     ('fig2.ipynb', {'preset': 'smoke', 'executor': 'kubernetes'}, "unknown executor 'kubernetes'"),
+    ('fig4.ipynb', {'preset': 'smoke', 'lockstep': 'fast'}, "lockstep must be one of None, 'group', 'stacked'"),
     ('fig5.ipynb', {'preset': 'smoke', 'executor': 'slurm', 'slurm_time_min': 0}, "slurm time_min must be a positive whole number"),
     ('fig5.ipynb', {'preset': 'smoke', 'density': 0.1}, "density 0.1 is not reached"),
     ('fig5.ipynb', {'preset': 'smoke', 'onset_steps': [0, 24]}, "onset_steps must be a non-empty list of whole numbers in [0, 24)"),
