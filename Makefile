@@ -9,7 +9,7 @@ DATASET ?= cifar10
 PRESET ?= cpu
 OUT ?= out
 
-.PHONY: setup figure test check-sync docs-check benchmark clean
+.PHONY: setup figure test check-sync docs-check readme benchmark clean
 
 # A virtual environment with the pinned stack and imp_easy installed in editable mode.
 $(VENV)/.installed: settings.ini setup.py
@@ -39,6 +39,10 @@ check-sync: setup
 # nbdev_proc_nbs's attempt to download and install Quarto where it is missing.
 docs-check: setup
 	$(BIN)/python -c "from nbdev.quarto import refresh_quarto_yml; from nbdev.serve import proc_nbs; refresh_quarto_yml(); proc_nbs(n_workers=1, force=True)"
+
+# README.md from nbs/index.ipynb without Quarto (nbdev_readme needs it); tests/test_readme.py checks they agree.
+readme: setup
+	$(BIN)/python tests/readme.py
 
 test: check-sync docs-check
 	$(BIN)/python -m pytest tests -q
