@@ -186,7 +186,7 @@ def _train_level_jobs(data, jobs: list[_LevelJob], level, precision, checkpoint_
     results = train_group([j.model for j in jobs], StreamGroup([j.stream for j in jobs]), hp, start=start,
                           masks=[j.mask for j in jobs], optimizer_states=[j.optimizer for j in jobs], on_save=save,
                           save_at=[s for s in range(0, hp.steps, checkpoint_every) if s > start], precision=precision, quiet=quiet,
-                          stacked=stacked, desc=f"level {level} ({mask_density(jobs[0].mask):.1%} weights){f', {len(jobs)} runs' if len(jobs) > 1 else ''}")
+                          stacked=stacked and len(jobs) > 1, desc=f"level {level} ({mask_density(jobs[0].mask):.1%} weights){f', {len(jobs)} runs' if len(jobs) > 1 else ''}")
     out = []
     for j, res in zip(jobs, results):
         metrics = {'level': level, 'density': mask_density(j.mask), **trained_metrics(j.model, data, j.losses + res.losses, t0, precision),
@@ -232,10 +232,11 @@ def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and
              on_checkpoint: Callable | None = None,  # on_checkpoint(level, step), after each group checkpoint
              quiet: bool = False,
              until_level: int | None = None,
-             stacked: bool = False,  # train each group as one stacked network (`train_group`): for GPUs
+             stacked: bool = False,  # train each group of two or more as one stacked network (`train_group`): for GPUs
             ) -> list[pd.DataFrame]:
     "Several IMP runs in lockstep: level by level, the runs that resume from the same step train together; one table per run."
     precision = resolve_precision(precision, data.device)
+    if not cfgs: return []
     if len({(c.model, c.width, c.hp, c.levels) for c in cfgs}) > 1:
         raise ValueError("runs trained in lockstep must share model, width, recipe (hp) and number of levels")
     last = cfgs[0].levels if until_level is None else until_level
