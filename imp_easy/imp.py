@@ -130,6 +130,12 @@ def trained_metrics(model: torch.nn.Module, data: Data, losses: list[float], t0:
     return {'test_accuracy': test['accuracy'], 'test_loss': test['loss'],
             'train_loss': sum(losses[-50:]) / len(losses[-50:]), 'seconds': time.perf_counter() - t0}
 
+def _checkpoint(step: int, model, opt, losses: list) -> dict:
+    "A mid-run checkpoint: one format for `train_resumably` and lockstep levels, so either resumes the other's."
+    return {'step': step, 'state': state_of(model), 'optimizer': opt.state_dict(), 'losses': losses}
+
+def _checkpoint_steps(begin: int, end: int, every: int) -> list[int]: return [s for s in range(0, end, every) if s > begin]
+
 def train_resumably(model: torch.nn.Module, hp: HParams,
                     phases: list[tuple[int, TrainStream]],  # (first step, stream): each stream feeds its steps until the next phase
                     checkpoint: Path,  # where the mid-run checkpoint lives; resumed from when present
@@ -147,10 +153,10 @@ def train_resumably(model: torch.nn.Module, hp: HParams,
         if end <= start: continue
         begin, before = max(start, first), list(losses)
         def save(step, m, opt, new):
-            save_checked({'step': step, 'state': state_of(m), 'optimizer': opt.state_dict(), 'losses': before + new}, checkpoint)
+            save_checked(_checkpoint(step, m, opt, before + new), checkpoint)
             if on_checkpoint: on_checkpoint(step)
         res = train(model, stream, hp, start=begin, stop=end, mask=mask, optimizer_state=opt_state, on_save=save,
-                    save_at=[s for s in range(0, end, checkpoint_every) if s > begin], **kwargs)
+                    save_at=_checkpoint_steps(begin, end, checkpoint_every), **kwargs)
         losses, opt_state, start = before + res.losses, res.optimizer_state, end
     return losses, resumed_from
 
@@ -169,7 +175,8 @@ class _LevelJob:
 def _level_job(data, cfg, folder, level, rewind, mask) -> _LevelJob:
     model = _init_model(data, cfg); model.load_state_dict(rewind)
     stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'levels'))
-    ckpt, ldir = load_checked(_level_dir(folder, level) / 'checkpoint.pt'), _level_dir(folder, level)
+    ldir = _level_dir(folder, level)
+    ckpt = load_checked(ldir / 'checkpoint.pt')
     if ckpt is None: return _LevelJob(cfg, ldir, model, stream, mask, cfg.rewind_step, None, [])
     model.load_state_dict(ckpt['state'])
     return _LevelJob(cfg, ldir, model, stream, mask, ckpt['step'], ckpt['optimizer'], ckpt['losses'])
@@ -178,14 +185,13 @@ def _train_level_jobs(data, jobs: list[_LevelJob], level, precision, checkpoint_
                       stacked: bool = False) -> list[tuple[dict, dict]]:
     "Level `level` of runs that share a recipe and resume from one step, trained together; each keeps its own files."
     hp, start = jobs[0].cfg.hp, jobs[0].start
-    def save(step, k, model, opt, new):  # the checkpoint format of `train_resumably`: either can resume the other's
-        save_checked({'step': step, 'state': state_of(model), 'optimizer': opt.state_dict(), 'losses': jobs[k].losses + new},
-                     jobs[k].ldir / 'checkpoint.pt')
+    def save(step, k, model, opt, new):
+        save_checked(_checkpoint(step, model, opt, jobs[k].losses + new), jobs[k].ldir / 'checkpoint.pt')
         if on_checkpoint and k == len(jobs) - 1: on_checkpoint(level, step)
     t0 = time.perf_counter()
     results = train_group([j.model for j in jobs], StreamGroup([j.stream for j in jobs]), hp, start=start,
                           masks=[j.mask for j in jobs], optimizer_states=[j.optimizer for j in jobs], on_save=save,
-                          save_at=[s for s in range(0, hp.steps, checkpoint_every) if s > start], precision=precision, quiet=quiet,
+                          save_at=_checkpoint_steps(start, hp.steps, checkpoint_every), precision=precision, quiet=quiet,
                           stacked=stacked and len(jobs) > 1, desc=f"level {level} ({mask_density(jobs[0].mask):.1%} weights){f', {len(jobs)} runs' if len(jobs) > 1 else ''}")
     out = []
     for j, res in zip(jobs, results):
