@@ -24,7 +24,8 @@ from .store import store_key, data_fingerprint, resolve_store_dir, load_checked,
 
 # %% auto #0
 __all__ = ['PRETRAIN_KINDS', 'LMCScore', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_data', 'run_dir', 'trained_metrics',
-           'train_resumably', 'run_imp', 'run_imps', 'rewind_state', 'rewind_metrics', 'run_reinit_control']
+           'Resumable', 'train_resumably_group', 'train_resumably', 'run_imp', 'run_imps', 'rewind_state',
+           'rewind_metrics', 'run_reinit_control']
 
 # %% ../nbs/07_imp.ipynb #ccb1861d
 PRETRAIN_KINDS = ('all', 'random', 'easy', 'hard', 'low_barrier')
@@ -131,10 +132,62 @@ def trained_metrics(model: torch.nn.Module, data: Data, losses: list[float], t0:
             'train_loss': sum(losses[-50:]) / len(losses[-50:]), 'seconds': time.perf_counter() - t0}
 
 def _checkpoint(step: int, model, opt, losses: list) -> dict:
-    "A mid-run checkpoint: one format for `train_resumably` and lockstep levels, so either resumes the other's."
+    "A mid-run checkpoint: the step reached, weights, optimizer state and every loss so far."
     return {'step': step, 'state': state_of(model), 'optimizer': opt.state_dict(), 'losses': losses}
 
 def _checkpoint_steps(begin: int, end: int, every: int) -> list[int]: return [s for s in range(0, end, every) if s > begin]
+
+@dataclass
+class Resumable:
+    "One model's resumable training: the model (at its starting weights), its data phases, its checkpoint file and mask."
+    model: torch.nn.Module
+    phases: list[tuple[int, TrainStream]]  # (first step, stream): each stream feeds its steps until the next phase
+    checkpoint: Path                       # where its mid-run checkpoint lives; resumed from when present
+    mask: dict | None = None               # pruned weights stay zero
+
+def _resume(run: Resumable) -> tuple[int, dict | None, list]:
+    "Load `run`'s checkpoint into its model when there is one: (step to resume from, optimizer state, losses so far)."
+    ckpt = load_checked(run.checkpoint)
+    if ckpt is None: return run.phases[0][0], None, []
+    run.model.load_state_dict(ckpt['state'])
+    return ckpt['step'], ckpt['optimizer'], ckpt['losses']
+
+def _train_together(runs: list[Resumable], hp: HParams, start: int, optimizers: list, losses: list[list],
+                    checkpoint_every: int, on_checkpoint, stacked: bool, **kwargs) -> list[list[float]]:
+    "Runs with the same phase boundaries, all at step `start`, trained to `hp.steps` in one `train_group` call per phase."
+    firsts = [f for f, _ in runs[0].phases]
+    for p, (first, end) in enumerate(zip(firsts, firsts[1:] + [hp.steps])):
+        if end <= start: continue
+        begin, before = max(start, first), [list(l) for l in losses]
+        def save(step, k, model, opt, new):
+            save_checked(_checkpoint(step, model, opt, before[k] + new), runs[k].checkpoint)
+            if on_checkpoint and k == len(runs) - 1: on_checkpoint(step)
+        results = train_group([r.model for r in runs], StreamGroup([r.phases[p][1] for r in runs]), hp, start=begin, stop=end,
+                              masks=[r.mask for r in runs], optimizer_states=optimizers, on_save=save,
+                              save_at=_checkpoint_steps(begin, end, checkpoint_every), stacked=stacked and len(runs) > 1, **kwargs)
+        losses = [b + r.losses for b, r in zip(before, results)]
+        optimizers, start = [r.optimizer_state for r in results], end
+    return losses
+
+def train_resumably_group(runs: list[Resumable],
+                          hp: HParams,  # the recipe of every run
+                          checkpoint_every: int = 1_000,
+                          on_checkpoint: Callable | None = None,  # on_checkpoint(step), after a group's checkpoints at `step` are written
+                          stacked: bool = False,  # each group of two or more as one stacked network (`train_group`; one architecture)
+                          desc: str = 'train',  # progress bar label
+                          **kwargs,  # precision, quiet: as `train_group`
+                         ) -> list[tuple[list[float], int]]:
+    "Train every run to `hp.steps` from its checkpoint or first phase; runs at the same step with the same phase boundaries train together."
+    resumed = [_resume(r) for r in runs]
+    groups = {}
+    for i, (r, (start, _, _)) in enumerate(zip(runs, resumed)): groups.setdefault((start, tuple(f for f, _ in r.phases)), []).append(i)
+    out = [None] * len(runs)
+    for (start, _), members in groups.items():
+        label = f"{desc}, {len(members)} models" if len(members) > 1 else desc
+        losses = _train_together([runs[i] for i in members], hp, start, [resumed[i][1] for i in members], [resumed[i][2] for i in members],
+                                 checkpoint_every, on_checkpoint, stacked, desc=label, **kwargs)
+        for i, l in zip(members, losses): out[i] = (l, start)
+    return out
 
 def train_resumably(model: torch.nn.Module, hp: HParams,
                     phases: list[tuple[int, TrainStream]],  # (first step, stream): each stream feeds its steps until the next phase
@@ -142,67 +195,27 @@ def train_resumably(model: torch.nn.Module, hp: HParams,
                     checkpoint_every: int = 1_000,
                     mask: dict | None = None,
                     on_checkpoint: Callable | None = None,  # on_checkpoint(step), after each checkpoint is written
-                    **kwargs,  # precision, quiet, desc: as `train`
+                    **kwargs,  # precision, quiet, desc: as `train_group`
                    ) -> tuple[list[float], int]:
-    "Train from the first phase's step to `hp.steps`, checkpointing; returns every step's loss and the step resumed from."
-    ckpt, start, opt_state, losses = load_checked(checkpoint), phases[0][0], None, []
-    if ckpt is not None:
-        model.load_state_dict(ckpt['state']); start, opt_state, losses = ckpt['step'], ckpt['optimizer'], ckpt['losses']
-    resumed_from = start
-    for (first, stream), end in zip(phases, [f for f, _ in phases[1:]] + [hp.steps]):
-        if end <= start: continue
-        begin, before = max(start, first), list(losses)
-        def save(step, m, opt, new):
-            save_checked(_checkpoint(step, m, opt, before + new), checkpoint)
-            if on_checkpoint: on_checkpoint(step)
-        res = train(model, stream, hp, start=begin, stop=end, mask=mask, optimizer_state=opt_state, on_save=save,
-                    save_at=_checkpoint_steps(begin, end, checkpoint_every), **kwargs)
-        losses, opt_state, start = before + res.losses, res.optimizer_state, end
-    return losses, resumed_from
+    "Train one model from the first phase's step to `hp.steps`, checkpointing; returns every step's loss and the step resumed from."
+    return train_resumably_group([Resumable(model, phases, checkpoint, mask)], hp, checkpoint_every, on_checkpoint, **kwargs)[0]
 
-@dataclass
-class _LevelJob:
-    "One run's level to train: its model (at the rewind point, or at its checkpoint), stream, mask, and what it resumes."
-    cfg: IMPConfig
-    ldir: Path
-    model: torch.nn.Module
-    stream: TrainStream
-    mask: dict
-    start: int                  # the step it resumes from (the rewind step when there is no checkpoint)
-    optimizer: dict | None      # the checkpoint's optimizer state
-    losses: list                # the losses of the steps before `start`
-
-def _level_job(data, cfg, folder, level, rewind, mask) -> _LevelJob:
+def _level_run(data, cfg, folder, level, rewind, mask) -> Resumable:
+    "Level `level` of a run, to train from its rewind point on all data."
     model = _init_model(data, cfg); model.load_state_dict(rewind)
     stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'levels'))
-    ldir = _level_dir(folder, level)
-    ckpt = load_checked(ldir / 'checkpoint.pt')
-    if ckpt is None: return _LevelJob(cfg, ldir, model, stream, mask, cfg.rewind_step, None, [])
-    model.load_state_dict(ckpt['state'])
-    return _LevelJob(cfg, ldir, model, stream, mask, ckpt['step'], ckpt['optimizer'], ckpt['losses'])
+    return Resumable(model, [(cfg.rewind_step, stream)], _level_dir(folder, level) / 'checkpoint.pt', mask)
 
-def _train_level_jobs(data, jobs: list[_LevelJob], level, precision, checkpoint_every, on_checkpoint, quiet,
-                      stacked: bool = False) -> list[tuple[dict, dict]]:
-    "Level `level` of runs that share a recipe and resume from one step, trained together; each keeps its own files."
-    hp, start = jobs[0].cfg.hp, jobs[0].start
-    def save(step, k, model, opt, new):
-        save_checked(_checkpoint(step, model, opt, jobs[k].losses + new), jobs[k].ldir / 'checkpoint.pt')
-        if on_checkpoint and k == len(jobs) - 1: on_checkpoint(level, step)
-    t0 = time.perf_counter()
-    results = train_group([j.model for j in jobs], StreamGroup([j.stream for j in jobs]), hp, start=start,
-                          masks=[j.mask for j in jobs], optimizer_states=[j.optimizer for j in jobs], on_save=save,
-                          save_at=_checkpoint_steps(start, hp.steps, checkpoint_every), precision=precision, quiet=quiet,
-                          stacked=stacked and len(jobs) > 1, desc=f"level {level} ({mask_density(jobs[0].mask):.1%} weights){f', {len(jobs)} runs' if len(jobs) > 1 else ''}")
-    out = []
-    for j, res in zip(jobs, results):
-        metrics = {'level': level, 'density': mask_density(j.mask), **trained_metrics(j.model, data, j.losses + res.losses, t0, precision),
-                   'resumed_from': j.start}
-        final = state_of(j.model)
-        save_checked(final, j.ldir / 'final.pt')
-        save_checked(metrics, j.ldir / 'metrics.pt')
-        (j.ldir / 'checkpoint.pt').unlink(missing_ok=True)
-        out.append((metrics, final))
-    return out
+def _finish_level(data, run: Resumable, level, losses, resumed_from, t0, precision) -> tuple[dict, dict]:
+    "Write a trained level's final weights and metrics, drop its checkpoint."
+    metrics = {'level': level, 'density': mask_density(run.mask), **trained_metrics(run.model, data, losses, t0, precision),
+               'resumed_from': resumed_from}
+    final = state_of(run.model)
+    save_checked(final, run.checkpoint.parent / 'final.pt')
+    save_checked(metrics, run.checkpoint.parent / 'metrics.pt')
+    run.checkpoint.unlink(missing_ok=True)
+    return metrics, final
+
 
 # %% ../nbs/07_imp.ipynb #f7a4d394
 def run_imp(data: Data, cfg: IMPConfig,
@@ -254,15 +267,15 @@ def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and
         masks.append(load_checked(_level_dir(f, 0) / 'mask.pt'))
         if masks[-1] is None: masks[-1] = dense_mask(_init_model(data, c)); save_checked(masks[-1], _level_dir(f, 0) / 'mask.pt')
     rows = [[] for _ in cfgs]
-    todo = any(load_checked(_level_dir(f, k) / 'metrics.pt') is None for f in folders for k in range(last + 1))
-    for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not todo, leave=False):
+    unfinished = any(load_checked(_level_dir(f, k) / 'metrics.pt') is None for f in folders for k in range(last + 1))
+    for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not unfinished, leave=False):
         done = [_finished_level(f, level) for f in folders]
-        jobs = {i: _level_job(data, cfgs[i], folders[i], level, rewinds[i], masks[i]) for i, d in enumerate(done) if d is None}
-        groups = {}
-        for i, job in jobs.items(): groups.setdefault((job.start, job.optimizer is None), []).append(i)
-        for members in groups.values():
-            trained = _train_level_jobs(data, [jobs[i] for i in members], level, precision, checkpoint_every, on_checkpoint, quiet, stacked)
-            for i, result in zip(members, trained): done[i] = result
+        todo = [i for i, d in enumerate(done) if d is None]
+        runs, t0 = [_level_run(data, cfgs[i], folders[i], level, rewinds[i], masks[i]) for i in todo], time.perf_counter()
+        trained = train_resumably_group(runs, cfgs[0].hp, checkpoint_every, on_checkpoint and (lambda step: on_checkpoint(level, step)),
+                                        stacked, desc=f'level {level} ({mask_density(masks[todo[0]]):.1%} weights)' if todo else '',
+                                        precision=precision, quiet=quiet)
+        for i, run, (losses, start) in zip(todo, runs, trained): done[i] = _finish_level(data, run, level, losses, start, t0, precision)
         for i, (metrics, final) in enumerate(done):
             rows[i].append(metrics)
             if level < last: masks[i] = _mask_after(data, cfgs[i], folders[i], level, masks[i], final)

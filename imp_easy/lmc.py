@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy, itertools
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,13 +21,14 @@ from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
 from .store import load_checked, save_checked, store_key, data_fingerprint, resolve_store_dir
-from .imp import IMPConfig, LMCScore, run_imp, run_dir, rewind_state, rewind_metrics, train_resumably
-from .experiments import ExperimentPreset, Scheme, imp_config
+from .imp import IMPConfig, LMCScore, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group
+from .experiments import ExperimentPreset, Scheme, imp_config, check_lockstep
 
 # %% auto #0
-__all__ = ['ALPHAS', 'interpolate', 'interpolation_losses', 'barrier', 'example_barriers', 'pair_barriers', 'child_state', 'lmc',
-           'lmc_scores', 'lmc_summary', 'lmc_onset', 'plot_interpolation', 'lmc_density', 'lmc_records', 'lmc_table',
-           'barrier_samples', 'correlations', 'plot_barrier_histograms', 'plot_final_vs', 'plot_onset']
+__all__ = ['ALPHAS', 'interpolate', 'interpolation_losses', 'barrier', 'example_barriers', 'pair_barriers', 'train_children',
+           'child_state', 'lmc', 'lmc_scores', 'lmc_summary', 'lmc_onset', 'plot_interpolation', 'lmc_density',
+           'lmc_records', 'lmc_table', 'barrier_samples', 'correlations', 'plot_barrier_histograms', 'plot_final_vs',
+           'plot_onset']
 
 # %% ../nbs/10_lmc.ipynb #182db7d3
 def interpolate(a: dict[str, Tensor], b: dict[str, Tensor], alpha: float, mask: Mask | None = None) -> dict[str, Tensor]:
@@ -89,26 +91,55 @@ def pair_barriers(losses: dict, connected_below: float = 0.02) -> dict:
             'error_curve': err.tolist(), 'loss_curve': loss.tolist()}
 
 # %% ../nbs/10_lmc.ipynb #b68bfd9e
-def child_state(data: Data, cfg: IMPConfig, child: int, store_dir=None, precision: str = 'auto',
-                checkpoint_every: int = 1_000, quiet: bool = True) -> dict:
-    "The final dense state of child `child` of the rewind point of `cfg`."
-    precision = resolve_precision(precision, data.device)
-    folder = run_dir(data, cfg, store_dir, precision)
-    if child == 0:
-        run_imp(data, cfg, store_dir, precision, quiet=quiet, until_level=0)  # read back when there
-        return load_checked(folder / 'level_00' / 'final.pt')
-    path = folder / 'children' / f'child_{child}.pt'
-    found = load_checked(path)
-    if found is not None: return found
+def _child_path(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str) -> Path:
+    return run_dir(data, cfg, store_dir, precision) / 'children' / f'child_{child}.pt'
+
+def _child_run(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str, quiet: bool) -> Resumable:
+    "Child `child` ≥ 1 to train: the rewind point, on all data in the child's own order."
     model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
     model.load_state_dict(rewind_state(data, cfg, store_dir, precision, quiet))
     stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'child', child))
+    path = _child_path(data, cfg, child, store_dir, precision)
     path.parent.mkdir(parents=True, exist_ok=True)
-    train_resumably(model, cfg.hp, [(cfg.rewind_step, stream)], path.with_suffix('.checkpoint.pt'), checkpoint_every,
-                    precision=precision, quiet=quiet, desc=f'child {child}')
-    state = state_of(model)
-    save_checked(state, path); path.with_suffix('.checkpoint.pt').unlink(missing_ok=True)
-    return state
+    return Resumable(model, [(cfg.rewind_step, stream)], path.with_suffix('.checkpoint.pt'))
+
+def _recipes(cfgs: list[IMPConfig]) -> list[list[IMPConfig]]:
+    "`cfgs` (without repeats) by model, width, recipe and number of levels: the runs that can train together."
+    groups = {}
+    for c in dict.fromkeys(cfgs): groups.setdefault((c.model, c.width, c.hp, c.levels), []).append(c)
+    return list(groups.values())
+
+def _train_missing_children(data: Data, wanted: list[tuple[IMPConfig, int]], store_dir, precision: str, stacked: bool,
+                            checkpoint_every: int, on_checkpoint: Callable | None, quiet: bool):
+    "Train the (run, child ≥ 1) pairs in `wanted` that the store lacks, each recipe's as one group."
+    for group in _recipes([c for c, _ in wanted]):
+        missing = [(c, k) for c, k in dict.fromkeys(wanted) if c in group and load_checked(_child_path(data, c, k, store_dir, precision)) is None]
+        runs = [_child_run(data, c, k, store_dir, precision, quiet) for c, k in missing]
+        train_resumably_group(runs, group[0].hp, checkpoint_every, on_checkpoint, stacked, desc='LMC children', precision=precision, quiet=quiet)
+        for (c, k), run in zip(missing, runs):
+            save_checked(state_of(run.model), _child_path(data, c, k, store_dir, precision)); run.checkpoint.unlink(missing_ok=True)
+
+def train_children(data: Data, cfgs: list[IMPConfig], children: int, store_dir=None, precision: str = 'auto',
+                   stacked: bool = False,  # each group of two or more as one stacked network (for GPUs)
+                   checkpoint_every: int = 1_000,
+                   on_checkpoint: Callable | None = None,  # on_checkpoint(step), after each group checkpoint of children k ≥ 1
+                   quiet: bool = True):
+    "Put children 0 .. `children`-1 of every run in `cfgs` in the store; the runs of one recipe train together."
+    precision = resolve_precision(precision, data.device)
+    for group in _recipes(cfgs): run_imps(data, group, store_dir, precision, quiet=quiet, until_level=0, stacked=stacked)  # children 0
+    _train_missing_children(data, [(c, k) for c in cfgs for k in range(1, children)], store_dir, precision, stacked,
+                            checkpoint_every, on_checkpoint, quiet)
+
+def child_state(data: Data, cfg: IMPConfig, child: int, store_dir=None, precision: str = 'auto',
+                checkpoint_every: int = 1_000, quiet: bool = True) -> dict:
+    "The final dense state of child `child` of the rewind point of `cfg` (trained when the store lacks it)."
+    if child < 0: raise ValueError(f"child must be >= 0, got {child}")
+    precision = resolve_precision(precision, data.device)
+    if child == 0:
+        run_imp(data, cfg, store_dir, precision, quiet=quiet, until_level=0)  # read back when there
+        return load_checked(run_dir(data, cfg, store_dir, precision) / 'level_00' / 'final.pt')
+    _train_missing_children(data, [(cfg, child)], store_dir, precision, False, checkpoint_every, None, quiet)
+    return load_checked(_child_path(data, cfg, child, store_dir, precision))
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -122,6 +153,7 @@ def lmc(data: Data, cfg: IMPConfig, children: int = 3, alphas=ALPHAS,
     path = resolve_store_dir(store_dir) / 'lmc' / f"{store_key('lmc', cfg, children, alphas, split, data_fingerprint(data), precision)}.pt"
     found = load_checked(path)
     if found is None:
+        train_children(data, [cfg], children, store_dir, precision, quiet=quiet)  # the children k >= 1 as one group
         states = [child_state(data, cfg, k, store_dir, precision, quiet=quiet) for k in range(children)]
         model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
         pairs, per_example = [], []
@@ -144,8 +176,13 @@ def lmc_summary(result: dict) -> dict:
 
 # %% ../nbs/10_lmc.ipynb #e96334fd
 def lmc_onset(data: Data, cfg: IMPConfig, rewind_steps: list[int], children: int = 3,
-              store_dir=None, precision: str = 'auto', quiet: bool = True) -> pd.DataFrame:
+              store_dir=None, precision: str = 'auto', quiet: bool = True,
+              lockstep: str | None = None,  # None: the runs one after another; 'group' or 'stacked': first every child of every step (`train_children`)
+             ) -> pd.DataFrame:
     "Mean barriers (train, and test error/loss) between children of `cfg`'s rewind point moved to each of `rewind_steps`."
+    check_lockstep(lockstep)
+    if lockstep: train_children(data, [replace(cfg, rewind_step=t) for t in rewind_steps], children, store_dir, precision,
+                                stacked=lockstep == 'stacked', quiet=quiet)
     rows = []
     for t in tqdm(rewind_steps, desc='LMC onset', disable=quiet, leave=False):
         run = lambda split: lmc(data, replace(cfg, rewind_step=t), children, split=split, store_dir=store_dir, precision=precision, quiet=quiet)
@@ -174,9 +211,14 @@ def lmc_density(p: ExperimentPreset) -> float:
     return _PAPER_LMC_DENSITY[p.dataset] if p.name == 'paper' else p.densities[len(p.densities) // 2]
 
 def lmc_records(data: Data, p: ExperimentPreset, schemes: list[Scheme], children: int = 3,
-                store_dir=None, precision: str = 'auto', quiet: bool = False) -> list[dict]:
+                store_dir=None, precision: str = 'auto', quiet: bool = False,
+                lockstep: str | None = None,  # None: run by run; 'group' or 'stacked': first every child of every run (`train_children`)
+               ) -> list[dict]:
     "For each (replicate, scheme): `lmc` on train and on test data, and the rewind point's test metrics."
+    check_lockstep(lockstep)
     jobs = list(itertools.product(range(p.replicates), schemes))
+    if lockstep: train_children(data, [imp_config(p, s, seed) for seed, s in jobs], children, store_dir, precision,
+                                stacked=lockstep == 'stacked', quiet=quiet)
     records = []
     for seed, s in tqdm(jobs, desc='LMC: children and interpolation', disable=quiet):
         cfg, kw = imp_config(p, s, seed), dict(store_dir=store_dir, precision=precision, quiet=quiet)

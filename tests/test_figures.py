@@ -34,9 +34,11 @@ def test_fig2_fig3_fig5_share_runs(tmp_path, kernel_env):
     assert len(run_dirs(store) - fig2_runs) == 3 * 2 * 2
     rows = read_csv(out / 'fig3_cifar10_smoke.csv')
     assert {(r['curve'], r['subset_size']) for r in rows} >= {('easiest subset', '32'), ('hardest subset', '128'), ('all data, t=4', '')}
-    # fig5 adds only the lowest-barrier runs; every other rewind point is fig2's, whose level 0 is child 0
+    # fig5 adds only the lowest-barrier runs; every other rewind point is fig2's, whose level 0 is child 0.
+    # It runs stacked: its new IMP levels and all its LMC children train as stacked networks
     before = run_dirs(store)
-    r = papermill('fig5.ipynb', tmp_path / 'fig5.ipynb', kernel_env, preset='smoke', children=2, out_dir=out, store_dir=store)
+    r = papermill('fig5.ipynb', tmp_path / 'fig5.ipynb', kernel_env, preset='smoke', children=2, out_dir=out, store_dir=store,
+                  lockstep='stacked')
     assert r.returncode == 0, r.stderr[-3000:]
     for name in ('fig5_cifar10_smoke.png', 'fig5_cifar10_smoke.svg', 'fig5_cifar10_smoke.csv',
                  'fig5_cifar10_smoke_histograms.csv', 'fig5_cifar10_smoke_onset.csv'):
