@@ -19,13 +19,13 @@ from .data import Data, TrainStream, derive_seed
 from .models import make_model
 from .train import HParams, resolve_precision
 from .el2n import EL2NConfig
-from .imp import Pretrain, subset_data, train_resumably, trained_metrics
+from .imp import Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics
 from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked
-from .experiments import experiment_preset, training_set_size
+from .experiments import experiment_preset, training_set_size, check_lockstep
 
 # %% auto #0
-__all__ = ['PAPER_WARMUP_HPARAMS', 'WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup', 'WarmupPreset', 'warmup_preset',
-           'warmup_config', 'run_warmups', 'warmup_schemes', 'plot_warmup']
+__all__ = ['PAPER_WARMUP_HPARAMS', 'WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup_group', 'run_warmup',
+           'WarmupPreset', 'warmup_preset', 'warmup_config', 'run_warmups', 'warmup_schemes', 'plot_warmup']
 
 # %% ../nbs/09_warmup.ipynb #70f779e4
 PAPER_WARMUP_HPARAMS = HParams(batch_size=1_024, lr=3.2, steps=7_840, milestones=(3_920, 5_880))
@@ -60,6 +60,39 @@ def warmup_dir(data: Data, cfg: WarmupConfig, store_dir=None, precision: str = '
     precision = resolve_precision(precision, data.device)
     return resolve_store_dir(store_dir) / 'warmup' / store_key('warmup', cfg, data_fingerprint(data), precision)
 
+def _warmup_run(data: Data, cfg: WarmupConfig, store_dir, precision: str, quiet: bool) -> Resumable:
+    "A warmup run to train (its store folder opened): its initialisation, data phases and checkpoint file."
+    folder = warmup_dir(data, cfg, store_dir, precision)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / 'config.json').write_text(json.dumps(asdict(cfg), indent=1, default=str))
+    model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
+    return Resumable(model, warmup_phases(data, cfg, store_dir, quiet, precision), folder / 'checkpoint.pt')
+
+def run_warmup_group(data: Data, cfgs: list[WarmupConfig],
+                     store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
+                     precision: str = 'auto',
+                     checkpoint_every: int = 500,  # steps between checkpoints (not part of a run's identity)
+                     on_checkpoint: Callable | None = None,  # on_checkpoint(step), after each group checkpoint is written
+                     quiet: bool = False,
+                     stacked: bool = False,  # each group of two or more as one stacked network (for GPUs)
+                    ) -> list[dict]:
+    "Run (or resume, or read back) warmup runs; those with one recipe (W) and the same data phases train together."
+    precision = resolve_precision(precision, data.device)
+    unique = list(dict.fromkeys(cfgs))
+    found = {c: load_checked(warmup_dir(data, c, store_dir, precision) / 'metrics.pt') for c in unique}
+    by_recipe = {}
+    for c in unique:
+        if found[c] is None: by_recipe.setdefault((c.model, c.width, c.hp), []).append(c)
+    for (_, _, hp), members in by_recipe.items():
+        runs, t0 = [_warmup_run(data, c, store_dir, precision, quiet) for c in members], time.perf_counter()
+        trained = train_resumably_group(runs, hp, checkpoint_every, on_checkpoint, stacked, desc=f'warmup W = {hp.warmup_steps}',
+                                        precision=precision, quiet=quiet)
+        for c, run, (losses, start) in zip(members, runs, trained):
+            found[c] = {'warmup_steps': hp.warmup_steps, **trained_metrics(run.model, data, losses, t0, precision), 'resumed_from': start}
+            save_checked(found[c], run.checkpoint.parent / 'metrics.pt')
+            run.checkpoint.unlink(missing_ok=True)
+    return [found[c] for c in cfgs]
+
 def run_warmup(data: Data, cfg: WarmupConfig,
                store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
                precision: str = 'auto',
@@ -68,21 +101,8 @@ def run_warmup(data: Data, cfg: WarmupConfig,
                quiet: bool = False,
               ) -> dict:
     "Run (or resume, or read back) one warmup run; returns its metrics (final test accuracy, ...)."
-    precision = resolve_precision(precision, data.device)
-    folder = warmup_dir(data, cfg, store_dir, precision)
-    found = load_checked(folder / 'metrics.pt')
-    if found is not None: return found
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / 'config.json').write_text(json.dumps(asdict(cfg), indent=1, default=str))
-    model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
-    t0 = time.perf_counter()
-    losses, start = train_resumably(model, cfg.hp, warmup_phases(data, cfg, store_dir, quiet, precision), folder / 'checkpoint.pt',
-                                    checkpoint_every, on_checkpoint=on_checkpoint, precision=precision, quiet=quiet,
-                                    desc=f'warmup {cfg.hp.warmup_steps} steps on {cfg.warmup_data.kind}')
-    metrics = {'warmup_steps': cfg.hp.warmup_steps, **trained_metrics(model, data, losses, t0, precision), 'resumed_from': start}
-    save_checked(metrics, folder / 'metrics.pt')
-    (folder / 'checkpoint.pt').unlink(missing_ok=True)
-    return metrics
+    return run_warmup_group(data, [cfg], store_dir, precision, checkpoint_every, on_checkpoint, quiet)[0]
+
 
 # %% ../nbs/09_warmup.ipynb #b5e9c78c
 @dataclass(frozen=True)
@@ -119,10 +139,15 @@ def warmup_config(p: WarmupPreset, warmup_steps: int, warmup_data: Pretrain, see
     return WarmupConfig(p.model, p.width, replace(p.hp, warmup_steps=warmup_steps), warmup_data, seed)
 
 def run_warmups(data: Data, p: WarmupPreset, schemes: dict[str, Pretrain], warmup_steps,
-                store_dir=None, precision: str = 'auto', quiet: bool = False) -> pd.DataFrame:
+                store_dir=None, precision: str = 'auto', quiet: bool = False,
+                lockstep: str | None = None,  # None: one run after another; 'group' or 'stacked': the runs of each W together
+               ) -> pd.DataFrame:
     "Every (scheme, W, replicate) run, plus the no-warmup baseline: one row each."
+    check_lockstep(lockstep)
     jobs = [('no warmup', Pretrain(), 0, s) for s in range(p.replicates)]
     jobs += [(label, pre, w, s) for s in range(p.replicates) for label, pre in schemes.items() for w in warmup_steps]
+    if lockstep: run_warmup_group(data, [warmup_config(p, w, pre, seed) for _, pre, w, seed in jobs], store_dir, precision,
+                                  quiet=quiet, stacked=lockstep == 'stacked')
     rows = []
     for label, pre, w, seed in tqdm(jobs, desc='warmup runs', disable=quiet):
         m = run_warmup(data, warmup_config(p, w, pre, seed), store_dir=store_dir, precision=precision, quiet=quiet)

@@ -65,7 +65,7 @@ def test_fig4_smoke(tmp_path, kernel_env):
 def test_fig6_smoke(tmp_path, kernel_env):
     out = tmp_path / 'out'
     r = papermill('fig6.ipynb', tmp_path / 'fig6.ipynb', kernel_env, preset='smoke', replicates=1, out_dir=out,
-                  store_dir=tmp_path / 'store', kinds=['easy', 'hard'])
+                  store_dir=tmp_path / 'store', kinds=['easy', 'hard'], lockstep='group')  # the runs of each W together
     assert r.returncode == 0, r.stderr[-3000:]
     for ext in ('png', 'svg', 'csv'): assert (out / f'fig6_cifar10_smoke.{ext}').stat().st_size > 0
     rows = read_csv(out / 'fig6_cifar10_smoke.csv')
@@ -88,6 +88,7 @@ def test_fig6_smoke(tmp_path, kernel_env):
     ('fig5.ipynb', {'preset': 'smoke', 'children': 1}, "children must be at least 2"),
     ('fig2.ipynb', {'preset': 'smoke', 'executor': 'kubernetes'}, "unknown executor 'kubernetes'"),
     ('fig4.ipynb', {'preset': 'smoke', 'lockstep': 'fast'}, "lockstep must be one of None, 'group', 'stacked'"),
+    ('fig6.ipynb', {'preset': 'smoke', 'lockstep': 'stacked '}, "lockstep must be one of None, 'group', 'stacked'"),
     ('fig5.ipynb', {'preset': 'smoke', 'executor': 'slurm', 'slurm_time_min': 0}, "slurm time_min must be a positive whole number"),
     ('fig5.ipynb', {'preset': 'smoke', 'density': 0.1}, "density 0.1 is not reached"),
     ('fig5.ipynb', {'preset': 'smoke', 'onset_steps': [0, 24]}, "onset_steps must be a non-empty list of whole numbers in [0, 24)"),
