@@ -1,7 +1,8 @@
 "The papermill notebooks run end to end at the smoke preset, share runs through the store, and refuse bad parameters at the parameters cell."
 import csv
+import nbformat
 import pytest
-from conftest import papermill
+from conftest import NBS, papermill
 
 def read_csv(path): return list(csv.DictReader(open(path)))
 
@@ -71,6 +72,22 @@ def test_fig6_smoke(tmp_path, kernel_env):
     rows = read_csv(out / 'fig6_cifar10_smoke.csv')
     assert {(r['scheme'], r['warmup_steps']) for r in rows} == {('no warmup', '0'), *((s, w) for s in ('easiest 64', 'hardest 64', 'all data') for w in ('2', '8'))}
 
+def run_checks(nb: str, **params) -> dict:
+    """Execute figure notebook `nb` in this process as papermill does with `params` (given after the `parameters` cell),
+    up to the cells that do the work; returns its namespace. The checks of a bad parameter raise on the way."""
+    namespace = {}
+    for cell in nbformat.read(NBS / nb, as_version=4).cells:
+        if cell.cell_type == 'markdown' and cell.source.startswith(('## The runs', '## Training')): break
+        if cell.cell_type != 'code': continue
+        exec(compile(cell.source, nb, 'exec'), namespace)
+        if 'parameters' in cell.metadata.get('tags', []): namespace.update(params)
+    else: raise AssertionError(f"{nb} has no '## The runs' (or '## Training') section to stop before")
+    return namespace
+
+def test_run_checks_sees_the_parameters(tmp_path):
+    ns = run_checks('fig6.ipynb', preset='smoke', replicates=3, out_dir=str(tmp_path), store_dir=str(tmp_path / 'store'))
+    assert ns['p'].name == 'smoke' and ns['p'].replicates == 3 and ns['data'].n_train == 512
+
 @pytest.mark.parametrize('nb, params, message', [
     ('dense.ipynb', {'dataset': 'mnist'}, "unknown dataset 'mnist'"),
     ('dense.ipynb', {'preset': 'huge'}, "unknown preset 'huge'"),
@@ -93,10 +110,22 @@ def test_fig6_smoke(tmp_path, kernel_env):
     ('fig5.ipynb', {'preset': 'smoke', 'density': 0.1}, "density 0.1 is not reached"),
     ('fig5.ipynb', {'preset': 'smoke', 'onset_steps': [0, 24]}, "onset_steps must be a non-empty list of whole numbers in [0, 24)"),
 ])
-def test_bad_parameters(tmp_path, kernel_env, nb, params, message):
+def test_bad_parameters(tmp_path, nb, params, message):
+    "Each bad value stops the notebook at its checks, with a message naming the problem, before any run starts."
     store = tmp_path / 'store'
-    extra = {} if nb == 'dense.ipynb' else {'store_dir': store}
-    r = papermill(nb, tmp_path / 'bad.ipynb', kernel_env, out_dir=tmp_path / 'out', **extra, **params)
+    extra = {} if nb == 'dense.ipynb' else {'store_dir': str(store)}
+    with pytest.raises(Exception) as failure: run_checks(nb, out_dir=str(tmp_path / 'out'), **extra, **params)
+    assert message in str(failure.value)
+    assert not store.exists()  # refused before any run started
+
+@pytest.mark.parametrize('nb, params, message', [
+    ('fig2.ipynb', {'dataset': 'imagenet'}, "unknown dataset 'imagenet'"),
+    ('fig5.ipynb', {'preset': 'smoke', 'onset_steps': [0, 24]}, "onset_steps must be a non-empty list of whole numbers in [0, 24)"),
+])
+def test_bad_parameters_fail_the_papermill_run(tmp_path, kernel_env, nb, params, message):
+    "End to end: papermill exits non-zero and shows the message."
+    store = tmp_path / 'store'
+    r = papermill(nb, tmp_path / 'bad.ipynb', kernel_env, out_dir=tmp_path / 'out', store_dir=store, **params)
     assert r.returncode != 0
     assert message in r.stderr + r.stdout
-    assert not store.exists()  # refused before any run started
+    assert not store.exists()
