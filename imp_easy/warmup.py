@@ -103,7 +103,6 @@ def run_warmup(data: Data, cfg: WarmupConfig,
     "Run (or resume, or read back) one warmup run; returns its metrics (final test accuracy, ...)."
     return run_warmup_group(data, [cfg], store_dir, precision, checkpoint_every, on_checkpoint, quiet)[0]
 
-
 # %% ../nbs/09_warmup.ipynb #b5e9c78c
 @dataclass(frozen=True)
 class WarmupPreset:
