@@ -135,8 +135,6 @@ def _checkpoint(step: int, model, opt, losses: list) -> dict:
     "A mid-run checkpoint: the step reached, weights, optimizer state and every loss so far."
     return {'step': step, 'state': state_of(model), 'optimizer': opt.state_dict(), 'losses': losses}
 
-def _checkpoint_steps(begin: int, end: int, every: int) -> list[int]: return [s for s in range(0, end, every) if s > begin]
-
 @dataclass
 class Resumable:
     "One model's resumable training: the model (at its starting weights), its data phases, its checkpoint file and mask."
@@ -152,42 +150,38 @@ def _resume(run: Resumable) -> tuple[int, dict | None, list]:
     run.model.load_state_dict(ckpt['state'])
     return ckpt['step'], ckpt['optimizer'], ckpt['losses']
 
-def _train_together(runs: list[Resumable], hp: HParams, start: int, optimizers: list, losses: list[list],
-                    checkpoint_every: int, on_checkpoint, stacked: bool, **kwargs) -> list[list[float]]:
-    "Runs with the same phase boundaries, all at step `start`, trained to `hp.steps` in one `train_group` call per phase."
-    firsts = [f for f, _ in runs[0].phases]
-    for p, (first, end) in enumerate(zip(firsts, firsts[1:] + [hp.steps])):
-        if end <= start: continue
-        begin, before = max(start, first), [list(l) for l in losses]
-        def save(step, k, model, opt, new):
-            save_checked(_checkpoint(step, model, opt, before[k] + new), runs[k].checkpoint)
-            if on_checkpoint and k == len(runs) - 1: on_checkpoint(step)
-        results = train_group([r.model for r in runs], StreamGroup([r.phases[p][1] for r in runs]), hp, start=begin, stop=end,
-                              masks=[r.mask for r in runs], optimizer_states=optimizers, on_save=save,
-                              save_at=_checkpoint_steps(begin, end, checkpoint_every), stacked=stacked and len(runs) > 1, **kwargs)
-        losses = [b + r.losses for b, r in zip(before, results)]
-        optimizers, start = [r.optimizer_state for r in results], end
-    return losses
+def _checkpoint_steps(begin: int, end: int, every: int, last: int) -> list[int]:
+    "The multiples of `every` in (`begin`, `end`], short of the run's `last` step (the finished run is saved instead)."
+    return [s for s in range(0, end + 1, every) if begin < s < last]
+
+def _stream_at(run: Resumable, step: int) -> TrainStream:
+    "The stream of `run`'s phase that holds `step`."
+    return [stream for first, stream in run.phases if first <= step][-1]
 
 def train_resumably_group(runs: list[Resumable],
                           hp: HParams,  # the recipe of every run
                           checkpoint_every: int = 1_000,
-                          on_checkpoint: Callable | None = None,  # on_checkpoint(step), after a group's checkpoints at `step` are written
-                          stacked: bool = False,  # each group of two or more as one stacked network (`train_group`; one architecture)
+                          on_checkpoint: Callable | None = None,  # on_checkpoint(step), after every run's checkpoint at `step` is written
+                          stacked: bool = False,  # the runs as one stacked network (`train_group`; one architecture)
                           desc: str = 'train',  # progress bar label
                           **kwargs,  # precision, quiet: as `train_group`
                          ) -> list[tuple[list[float], int]]:
-    "Train every run to `hp.steps` from its checkpoint or first phase; runs at the same step with the same phase boundaries train together."
+    "Train every run to `hp.steps` from its checkpoint or first phase in one lockstep loop; returns each run's losses and the step it resumed from."
     resumed = [_resume(r) for r in runs]
-    groups = {}
-    for i, (r, (start, _, _)) in enumerate(zip(runs, resumed)): groups.setdefault((start, tuple(f for f, _ in r.phases)), []).append(i)
-    out = [None] * len(runs)
-    for (start, _), members in groups.items():
-        label = f"{desc}, {len(members)} models" if len(members) > 1 else desc
-        losses = _train_together([runs[i] for i in members], hp, start, [resumed[i][1] for i in members], [resumed[i][2] for i in members],
-                                 checkpoint_every, on_checkpoint, stacked, desc=label, **kwargs)
-        for i, l in zip(members, losses): out[i] = (l, start)
-    return out
+    starts, optimizers, losses = [s for s, _, _ in resumed], [o for _, o, _ in resumed], [list(l) for _, _, l in resumed]
+    if not runs: return []
+    events = sorted({*starts, *(f for r in runs for f, _ in r.phases if f > min(starts)), hp.steps})
+    for begin, end in zip(events, events[1:]):  # a segment: the same runs, each on one stream
+        active = [i for i, s in enumerate(starts) if s <= begin]
+        def save(step, k, model, opt, new):
+            save_checked(_checkpoint(step, model, opt, losses[active[k]] + new), runs[active[k]].checkpoint)
+            if on_checkpoint and k == len(active) - 1: on_checkpoint(step)
+        results = train_group([runs[i].model for i in active], StreamGroup([_stream_at(runs[i], begin) for i in active]), hp,
+                              start=begin, stop=end, masks=[runs[i].mask for i in active], optimizer_states=[optimizers[i] for i in active],
+                              on_save=save, save_at=_checkpoint_steps(begin, end, checkpoint_every, hp.steps), stacked=stacked and len(active) > 1,
+                              desc=f"{desc}, {len(active)} models" if len(active) > 1 else desc, **kwargs)
+        for i, r in zip(active, results): losses[i], optimizers[i] = losses[i] + r.losses, r.optimizer_state
+    return list(zip(losses, starts))
 
 def train_resumably(model: torch.nn.Module, hp: HParams,
                     phases: list[tuple[int, TrainStream]],  # (first step, stream): each stream feeds its steps until the next phase
@@ -253,7 +247,7 @@ def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and
              until_level: int | None = None,
              stacked: bool = False,  # train each group of two or more as one stacked network (`train_group`): for GPUs
             ) -> list[pd.DataFrame]:
-    "Several IMP runs in lockstep: level by level, the runs that resume from the same step train together; one table per run."
+    "Several IMP runs in lockstep: level by level, all runs in one loop, each joining at the step it resumes from; one table per run."
     precision = resolve_precision(precision, data.device)
     if not cfgs: return []
     if len({(c.model, c.width, c.hp, c.levels) for c in cfgs}) > 1:

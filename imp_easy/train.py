@@ -275,10 +275,10 @@ class _Stacked:
         named = dict(self.net.named_parameters())
         self.masked = [(named[k], m) for k, m in self.mask.items()]
         self.opt = torch.optim.SGD(self.net.parameters(), lr=hp.lr, momentum=hp.momentum, weight_decay=hp.weight_decay)
-        if any(optimizer_states):
-            if not all(optimizer_states): raise ValueError("stacked training continues either every model's optimizer or none")
-            momenta = stack_states([_momenta(s) for s in optimizer_states])
-            self.opt.load_state_dict(_with_momenta(optimizer_states[0], momenta))
+        if any(optimizer_states):  # a model without one starts fresh: a fresh SGD's momentum is zero
+            fresh = lambda model: {str(i): torch.zeros_like(p) for i, p in enumerate(model.parameters())}
+            momenta = stack_states([_momenta(s) if s else fresh(m) for s, m in zip(optimizer_states, models)])
+            self.opt.load_state_dict(_with_momenta(next(s for s in optimizer_states if s), momenta))
 
     def step(self, x, y, lr, precision, device, fmt) -> Tensor:
         b = len(y) // self.n
