@@ -105,7 +105,7 @@ def test_run_checks_sees_the_parameters(tmp_path):
     ('fig5.ipynb', {'preset': 'smoke', 'children': 1}, "children must be at least 2"),
     ('fig2.ipynb', {'preset': 'smoke', 'executor': 'kubernetes'}, "unknown executor 'kubernetes'"),
     ('fig4.ipynb', {'preset': 'smoke', 'lockstep': 'fast'}, "lockstep must be one of None, 'group', 'stacked'"),
-    ('fig6.ipynb', {'preset': 'smoke', 'lockstep': 'stacked '}, "lockstep must be one of None, 'group', 'stacked'"),
+    ('fig6.ipynb', {'preset': 'smoke', 'lockstep': 'vmap'}, "lockstep must be one of None, 'group', 'stacked'"),
     ('fig5.ipynb', {'preset': 'smoke', 'executor': 'slurm', 'slurm_time_min': 0}, "slurm time_min must be a positive whole number"),
     ('fig5.ipynb', {'preset': 'smoke', 'density': 0.1}, "density 0.1 is not reached"),
     ('fig5.ipynb', {'preset': 'smoke', 'onset_steps': [0, 24]}, "onset_steps must be a non-empty list of whole numbers in [0, 24)"),
