@@ -24,8 +24,8 @@ from .store import store_key, data_fingerprint, resolve_store_dir, load_checked,
 
 # %% auto #0
 __all__ = ['PRETRAIN_KINDS', 'LMCScore', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_data', 'run_dir', 'trained_metrics',
-           'Resumable', 'train_resumably_group', 'train_resumably', 'run_imp', 'run_imps', 'rewind_state',
-           'rewind_metrics', 'run_reinit_control']
+           'Resumable', 'train_resumably_group', 'train_resumably', 'lockstep_groups', 'run_imp', 'run_imps',
+           'rewind_state', 'rewind_metrics', 'run_reinit_control']
 
 # %% ../nbs/07_imp.ipynb #ccb1861d
 PRETRAIN_KINDS = ('all', 'random', 'easy', 'hard', 'low_barrier')
@@ -167,9 +167,9 @@ def train_resumably_group(runs: list[Resumable],
                           **kwargs,  # precision, quiet: as `train_group`
                          ) -> list[tuple[list[float], int]]:
     "Train every run to `hp.steps` from its checkpoint or first phase in one lockstep loop; returns each run's losses and the step it resumed from."
+    if not runs: return []
     resumed = [_resume(r) for r in runs]
     starts, optimizers, losses = [s for s, _, _ in resumed], [o for _, o, _ in resumed], [list(l) for _, _, l in resumed]
-    if not runs: return []
     events = sorted({*starts, *(f for r in runs for f, _ in r.phases if f > min(starts)), hp.steps})
     for begin, end in zip(events, events[1:]):  # a segment: the same runs, each on one stream
         active = [i for i, s in enumerate(starts) if s <= begin]
@@ -210,6 +210,11 @@ def _finish_level(data, run: Resumable, level, losses, resumed_from, t0, precisi
     run.checkpoint.unlink(missing_ok=True)
     return metrics, final
 
+def lockstep_groups(cfgs: list, key: Callable = lambda c: (c.model, c.width, c.hp)) -> list[list]:
+    "`cfgs` without repeats, grouped by what runs must share to train in one lockstep loop (default: model, width, recipe)."
+    groups = {}
+    for c in dict.fromkeys(cfgs): groups.setdefault(key(c), []).append(c)
+    return list(groups.values())
 
 # %% ../nbs/07_imp.ipynb #f7a4d394
 def run_imp(data: Data, cfg: IMPConfig,

@@ -21,7 +21,7 @@ from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
 from .store import load_checked, save_checked, store_key, data_fingerprint, resolve_store_dir
-from .imp import IMPConfig, LMCScore, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group
+from .imp import IMPConfig, LMCScore, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group, lockstep_groups
 from .experiments import ExperimentPreset, Scheme, imp_config, check_lockstep
 
 # %% auto #0
@@ -104,10 +104,8 @@ def _child_run(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str
     return Resumable(model, [(cfg.rewind_step, stream)], path.with_suffix('.checkpoint.pt'))
 
 def _recipes(cfgs: list[IMPConfig]) -> list[list[IMPConfig]]:
-    "`cfgs` (without repeats) by model, width, recipe and number of levels: the runs that can train together."
-    groups = {}
-    for c in dict.fromkeys(cfgs): groups.setdefault((c.model, c.width, c.hp, c.levels), []).append(c)
-    return list(groups.values())
+    "IMP runs that can train in lockstep: one model, width, recipe and number of levels (`run_imps`)."
+    return lockstep_groups(cfgs, lambda c: (c.model, c.width, c.hp, c.levels))
 
 def _train_missing_children(data: Data, wanted: list[tuple[IMPConfig, int]], store_dir, precision: str, stacked: bool,
                             checkpoint_every: int, on_checkpoint: Callable | None, quiet: bool):
@@ -138,8 +136,11 @@ def child_state(data: Data, cfg: IMPConfig, child: int, store_dir=None, precisio
     if child == 0:
         run_imp(data, cfg, store_dir, precision, quiet=quiet, until_level=0)  # read back when there
         return load_checked(run_dir(data, cfg, store_dir, precision) / 'level_00' / 'final.pt')
+    path = _child_path(data, cfg, child, store_dir, precision)
+    found = load_checked(path)
+    if found is not None: return found
     _train_missing_children(data, [(cfg, child)], store_dir, precision, False, checkpoint_every, None, quiet)
-    return load_checked(_child_path(data, cfg, child, store_dir, precision))
+    return load_checked(path)
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 

@@ -19,7 +19,7 @@ from .data import Data, TrainStream, derive_seed
 from .models import make_model
 from .train import HParams, resolve_precision
 from .el2n import EL2NConfig
-from .imp import Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics
+from .imp import Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups
 from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked
 from .experiments import experiment_preset, training_set_size, check_lockstep
 
@@ -78,12 +78,9 @@ def run_warmup_group(data: Data, cfgs: list[WarmupConfig],
                     ) -> list[dict]:
     "Run (or resume, or read back) warmup runs; those with one recipe (W) and the same data phases train together."
     precision = resolve_precision(precision, data.device)
-    unique = list(dict.fromkeys(cfgs))
-    found = {c: load_checked(warmup_dir(data, c, store_dir, precision) / 'metrics.pt') for c in unique}
-    by_recipe = {}
-    for c in unique:
-        if found[c] is None: by_recipe.setdefault((c.model, c.width, c.hp), []).append(c)
-    for (_, _, hp), members in by_recipe.items():
+    found = {c: load_checked(warmup_dir(data, c, store_dir, precision) / 'metrics.pt') for c in dict.fromkeys(cfgs)}
+    for members in lockstep_groups([c for c, m in found.items() if m is None]):
+        hp = members[0].hp
         runs, t0 = [_warmup_run(data, c, store_dir, precision, quiet) for c in members], time.perf_counter()
         trained = train_resumably_group(runs, hp, checkpoint_every, on_checkpoint, stacked, desc=f'warmup W = {hp.warmup_steps}',
                                         precision=precision, quiet=quiet)
@@ -145,13 +142,12 @@ def run_warmups(data: Data, p: WarmupPreset, schemes: dict[str, Pretrain], warmu
     check_lockstep(lockstep)
     jobs = [('no warmup', Pretrain(), 0, s) for s in range(p.replicates)]
     jobs += [(label, pre, w, s) for s in range(p.replicates) for label, pre in schemes.items() for w in warmup_steps]
-    if lockstep: run_warmup_group(data, [warmup_config(p, w, pre, seed) for _, pre, w, seed in jobs], store_dir, precision,
-                                  quiet=quiet, stacked=lockstep == 'stacked')
-    rows = []
-    for label, pre, w, seed in tqdm(jobs, desc='warmup runs', disable=quiet):
-        m = run_warmup(data, warmup_config(p, w, pre, seed), store_dir=store_dir, precision=precision, quiet=quiet)
-        rows.append({'scheme': label, 'kind': pre.kind, 'subset_size': pre.size or data.n_train, 'replicate': seed, **m})
-    return pd.DataFrame(rows)
+    cfgs = [warmup_config(p, w, pre, seed) for _, pre, w, seed in jobs]
+    if lockstep is None: found = [run_warmup(data, c, store_dir=store_dir, precision=precision, quiet=quiet)
+                                  for c in tqdm(cfgs, desc='warmup runs', disable=quiet)]
+    else: found = run_warmup_group(data, cfgs, store_dir, precision, quiet=quiet, stacked=lockstep == 'stacked')
+    return pd.DataFrame([{'scheme': label, 'kind': pre.kind, 'subset_size': pre.size or data.n_train, 'replicate': seed, **m}
+                         for (label, pre, _, seed), m in zip(jobs, found)])
 
 def warmup_schemes(p: WarmupPreset, sizes=None, kinds=('easy', 'random', 'hard')) -> dict[str, Pretrain]:
     "The warmup data of Figure 6: each kind at each size, and all data."
