@@ -25,8 +25,8 @@ from .imp import IMPConfig, LMCScore, Pretrain, run_imp, run_imps, run_reinit_co
 __all__ = ['SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'experiment_preset', 'load_preset_data', 'Scheme',
            'all_data_schemes', 'subset_schemes', 'lmc_score_config', 'noisy_all_data_scheme', 'fig2_schemes',
            'imp_config', 'check_sizes', 'check_positive', 'check_densities', 'check_fractions', 'check_kinds',
-           'check_lockstep', 'preset_with', 'run_schemes', 'run_controls', 'summarize', 'accuracy_at_densities',
-           'plot_accuracy_vs_density', 'save_figure', 'fig2_claims']
+           'check_choice', 'check_lockstep', 'preset_with', 'run_schemes', 'run_controls', 'summarize',
+           'accuracy_at_densities', 'plot_accuracy_vs_density', 'save_figure', 'figure_stem', 'fig2_claims']
 
 # %% ../nbs/08_experiments.ipynb #564994d6
 @dataclass(frozen=True)
@@ -114,14 +114,20 @@ def subset_schemes(p: ExperimentPreset,
                    kinds=('random', 'easy', 'hard'),  # and 'low_barrier' (by LMC score)
                    noise: float = 0.0,  # fraction of random labels in pre-training
                    rewind_step: int | None = None,  # default: t*/2
+                   class_balanced: bool = False,  # ranked kinds: take M/C of each class (random subsets always are)
+                   offset: int = 0,  # ranked kinds: skip this many of the ranking first
                   ) -> list[Scheme]:
     "Subsets of M examples (random / easiest / hardest by EL2N / lowest barrier) pre-trained for t*/2 steps."
     m, t = size or p.subset_size, p.rewind_step // 2 if rewind_step is None else rewind_step
     names = {'random': 'random', 'easy': 'easiest', 'hard': 'hardest', 'low_barrier': 'lowest barrier'}
-    tag = f', {noise:.0%} random labels' if noise else ''
-    return [Scheme(f'{names[k]} {m}, t={t}{tag}', t, Pretrain(k, m, noise=noise, el2n=p.el2n if k in ('easy', 'hard') else None,
-                                                              lmc=lmc_score_config(p) if k == 'low_barrier' else None))
-            for k in kinds]
+    noisy = f', {noise:.0%} random labels' if noise else ''
+    ranked = (' class-balanced' if class_balanced else '') + (f' from rank {offset:,}' if offset else '')
+    def scheme(k):
+        choice = dict(class_balanced=class_balanced, offset=offset) if k != 'random' else {}
+        return Scheme(f"{names[k]} {m}{ranked if k != 'random' else ''}, t={t}{noisy}", t,
+                      Pretrain(k, m, noise=noise, el2n=p.el2n if k in ('easy', 'hard') else None,
+                               lmc=lmc_score_config(p) if k == 'low_barrier' else None, **choice))
+    return [scheme(k) for k in kinds]
 
 def lmc_score_config(p: ExperimentPreset, children: int = 3) -> LMCScore:
     "The LMC score behind the lowest-barrier subset: children of all data at t*, replicate 0."
@@ -171,6 +177,17 @@ def check_kinds(kinds, allowed=SUBSET_KINDS):
     "`kinds` must be a non-empty list of subset kinds among `allowed`."
     if isinstance(kinds, str) or not kinds or set(kinds) - set(allowed):
         raise ValueError(f"kinds must be a non-empty list of {', '.join(allowed)}; got {kinds!r}")
+
+def check_choice(p: ExperimentPreset, sizes, class_balanced, offset):
+    "`class_balanced` must be a bool and `offset` a whole number that leaves room for every size in the training set."
+    if not isinstance(class_balanced, (bool, np.bool_)): raise ValueError(f"class_balanced must be True or False, got {class_balanced!r}")
+    if not isinstance(offset, (int, np.integer)) or isinstance(offset, bool) or offset < 0:
+        raise ValueError(f"offset must be a whole number >= 0, got {offset!r}")
+    for m in sizes:
+        if offset + m > p.n_train: raise ValueError(f"offset {offset:,} + subset size {m:,} is more than the {p.n_train:,} training examples of this preset")
+    classes = 10 if p.dataset == 'synthetic' else DATASETS[p.dataset].num_classes
+    if class_balanced and min(sizes) < classes:
+        raise ValueError(f"a class-balanced subset needs at least one example of each of the {classes} classes: subset size {min(sizes)} is too small")
 
 LOCKSTEP = (None, 'group', 'stacked')
 
@@ -260,14 +277,24 @@ def save_figure(fig, table: pd.DataFrame, out_dir: str | Path, stem: str) -> lis
     table.to_csv(paths[2], index=False)
     return paths
 
+def figure_stem(figure: str,  # 'fig2', ...
+                dataset: str,  # the figure's dataset parameter
+                preset: str,
+                class_balanced: bool = False, offset: int = 0,  # how the ranked subsets were chosen, when not the default
+               ) -> str:
+    "The file name (without suffix) of a figure's outputs: figure, dataset, preset and any non-default subset choice."
+    return f'{figure}_{dataset}_{preset}' + ('_balanced' if class_balanced else '') + (f'_from{offset}' if offset else '')
+
 # %% ../nbs/08_experiments.ipynb #43c5351d
-def fig2_claims(results: pd.DataFrame, p: ExperimentPreset, size: int | None = None, tolerance: float = 0.005) -> pd.DataFrame:
+def fig2_claims(results: pd.DataFrame, p: ExperimentPreset, size: int | None = None, tolerance: float = 0.005,
+                class_balanced: bool = False, offset: int = 0,  # how the easiest / hardest subsets were chosen (`subset_schemes`)
+               ) -> pd.DataFrame:
     "Figure 2's claims at high sparsity: measured differences (accuracy points) and whether each holds."
     m, half = size or p.subset_size, p.rewind_step // 2
     high = results[results.level >= (p.levels + 1) // 2]
     acc = high.groupby('scheme').test_accuracy.mean()
     t0, th, ts = (acc[f'all data, t={t}'] for t in (0, half, p.rewind_step))
-    easy, hard, rand = (acc[f'{k} {m}, t={half}'] for k in ('easiest', 'hardest', 'random'))
+    rand, easy, hard = (acc[s.label] for s in subset_schemes(p, m, class_balanced=class_balanced, offset=offset))
     rows = [('rewinding to t* beats rewinding to 0', ts - t0, ts > t0),
             (f'easiest {m} at t*/2 matches all data at t*', easy - ts, easy >= ts - tolerance),
             (f'hardest {m} at t*/2 is the worst scheme at t*/2', hard - min(easy, rand, th), hard < min(easy, rand, th)),

@@ -55,6 +55,9 @@ class Pretrain:
         if (self.kind == 'all') != (self.size is None): raise ValueError(f"pre-training kind {self.kind!r} {'takes no' if self.kind == 'all' else 'needs a'} subset size")
         if self.kind in ('easy', 'hard') and self.el2n is None: raise ValueError(f"pre-training kind {self.kind!r} needs an EL2N config")
         if self.kind == 'low_barrier' and self.lmc is None: raise ValueError("pre-training kind 'low_barrier' needs an LMCScore")
+        if self.kind in ('all', 'random') and (self.class_balanced or self.offset):  # else the same run would get a second store key
+            raise ValueError(f"class_balanced and offset choose among ranked examples; pre-training kind {self.kind!r} takes neither "
+                             "(random subsets are always class-balanced)")
         if not 0 <= self.noise <= 1: raise ValueError(f"noise must be in [0, 1], got {self.noise}")
 
 @dataclass(frozen=True)
@@ -266,7 +269,7 @@ def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and
         masks.append(load_checked(_level_dir(f, 0) / 'mask.pt'))
         if masks[-1] is None: masks[-1] = dense_mask(_init_model(data, c)); save_checked(masks[-1], _level_dir(f, 0) / 'mask.pt')
     rows = [[] for _ in cfgs]
-    unfinished = any(load_checked(_level_dir(f, k) / 'metrics.pt') is None for f in folders for k in range(last + 1))
+    unfinished = not all((_level_dir(f, k) / 'metrics.pt').exists() for f in folders for k in range(last + 1))  # only shows the bar
     for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not unfinished, leave=False):
         done = [_finished_level(f, level) for f in folders]
         todo = [i for i, d in enumerate(done) if d is None]

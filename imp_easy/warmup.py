@@ -149,10 +149,16 @@ def run_warmups(data: Data, p: WarmupPreset, schemes: dict[str, Pretrain], warmu
     return pd.DataFrame([{'scheme': label, 'kind': pre.kind, 'subset_size': pre.size or data.n_train, 'replicate': seed, **m}
                          for (label, pre, _, seed), m in zip(jobs, found)])
 
-def warmup_schemes(p: WarmupPreset, sizes=None, kinds=('easy', 'random', 'hard')) -> dict[str, Pretrain]:
+def warmup_schemes(p: WarmupPreset, sizes=None, kinds=('easy', 'random', 'hard'),
+                   class_balanced: bool = False, offset: int = 0,  # easiest / hardest: as in `subset_schemes`
+                  ) -> dict[str, Pretrain]:
     "The warmup data of Figure 6: each kind at each size, and all data."
+    choice = (' class-balanced' if class_balanced else '') + (f' from rank {offset:,}' if offset else '')
     names = {'random': 'random', 'easy': 'easiest', 'hard': 'hardest'}
-    out = {f'{names[k]} {m:,}': Pretrain(k, m, el2n=p.el2n if k != 'random' else None) for k in kinds for m in (sizes or p.subset_sizes)}
+    def pretrain(k, m):
+        if k == 'random': return Pretrain(k, m)
+        return Pretrain(k, m, el2n=p.el2n, class_balanced=class_balanced, offset=offset)
+    out = {f"{names[k]} {m:,}{choice if k != 'random' else ''}": pretrain(k, m) for k in kinds for m in (sizes or p.subset_sizes)}
     return {**out, 'all data': Pretrain()}
 
 # %% ../nbs/09_warmup.ipynb #6ff8bfff

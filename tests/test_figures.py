@@ -87,6 +87,10 @@ def run_checks(nb: str, **params) -> dict:
 def test_run_checks_sees_the_parameters(tmp_path):
     ns = run_checks('fig6.ipynb', preset='smoke', replicates=3, out_dir=str(tmp_path), store_dir=str(tmp_path / 'store'))
     assert ns['p'].name == 'smoke' and ns['p'].replicates == 3 and ns['data'].n_train == 512
+    ns = run_checks('fig2.ipynb', preset='smoke', class_balanced=True, offset=5, out_dir=str(tmp_path), store_dir=str(tmp_path / 'store'))
+    assert [s.label for s in ns['schemes'][3:]] == ['random 64, t=4', 'easiest 64 class-balanced from rank 5, t=4',
+                                                     'hardest 64 class-balanced from rank 5, t=4']
+    assert ns['stem'] == 'fig2_cifar10_smoke_balanced_from5'
 
 @pytest.mark.parametrize('nb, params, message', [
     ('dense.ipynb', {'dataset': 'mnist'}, "unknown dataset 'mnist'"),
@@ -109,6 +113,9 @@ def test_run_checks_sees_the_parameters(tmp_path):
     ('fig5.ipynb', {'preset': 'smoke', 'executor': 'slurm', 'slurm_time_min': 0}, "slurm time_min must be a positive whole number"),
     ('fig5.ipynb', {'preset': 'smoke', 'density': 0.1}, "density 0.1 is not reached"),
     ('fig5.ipynb', {'preset': 'smoke', 'onset_steps': [0, 24]}, "onset_steps must be a non-empty list of whole numbers in [0, 24)"),
+    ('fig2.ipynb', {'preset': 'smoke', 'class_balanced': 'yes'}, "class_balanced must be True or False"),
+    ('fig3.ipynb', {'preset': 'smoke', 'offset': 400}, "offset 400 + subset size 128 is more than the 512 training examples"),
+    ('fig6.ipynb', {'preset': 'smoke', 'class_balanced': True, 'subset_sizes': [5]}, "each of the 10 classes: subset size 5"),
 ])
 def test_bad_parameters(tmp_path, nb, params, message):
     "Each bad value stops the notebook at its checks, with a message naming the problem, before any run starts."
