@@ -22,11 +22,12 @@ from .el2n import EL2NConfig, paper_el2n_config
 from .imp import IMPConfig, LMCScore, Pretrain, run_imp, run_imps, run_reinit_control
 
 # %% auto #0
-__all__ = ['SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'experiment_preset', 'load_preset_data', 'Scheme',
-           'all_data_schemes', 'subset_schemes', 'lmc_score_config', 'noisy_all_data_scheme', 'fig2_schemes',
-           'imp_config', 'check_sizes', 'check_positive', 'check_densities', 'check_fractions', 'check_kinds',
-           'check_choice', 'check_lockstep', 'preset_with', 'run_schemes', 'run_controls', 'summarize',
-           'accuracy_at_densities', 'plot_accuracy_vs_density', 'save_figure', 'figure_stem', 'fig2_claims']
+__all__ = ['SUBSET_NAMES', 'SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'experiment_preset',
+           'load_preset_data', 'Scheme', 'all_data_schemes', 'choice_label', 'subset_schemes', 'lmc_score_config',
+           'noisy_all_data_scheme', 'fig2_schemes', 'imp_config', 'check_sizes', 'check_positive', 'check_densities',
+           'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep', 'preset_with', 'run_schemes',
+           'run_controls', 'summarize', 'accuracy_at_densities', 'plot_accuracy_vs_density', 'save_figure',
+           'figure_stem', 'fig2_claims']
 
 # %% ../nbs/08_experiments.ipynb #564994d6
 @dataclass(frozen=True)
@@ -109,6 +110,12 @@ def all_data_schemes(p: ExperimentPreset, fractions=(0, 0.5, 1)) -> list[Scheme]
     steps = [int(p.rewind_step * f) for f in fractions]  # floor, so that ½ gives t*//2 like the subset schemes
     return [Scheme(f'all data, t={s}', s) for s in steps]
 
+SUBSET_NAMES = {'random': 'random', 'easy': 'easiest', 'hard': 'hardest', 'low_barrier': 'lowest barrier'}
+
+def choice_label(class_balanced: bool = False, offset: int = 0) -> str:
+    "How ranked subsets were chosen, for labels: '' by default, else ' class-balanced' and/or ' from rank N'."
+    return (' class-balanced' if class_balanced else '') + (f' from rank {offset:,}' if offset else '')
+
 def subset_schemes(p: ExperimentPreset,
                    size: int | None = None,  # M (default: the preset's)
                    kinds=('random', 'easy', 'hard'),  # and 'low_barrier' (by LMC score)
@@ -119,14 +126,12 @@ def subset_schemes(p: ExperimentPreset,
                   ) -> list[Scheme]:
     "Subsets of M examples (random / easiest / hardest by EL2N / lowest barrier) pre-trained for t*/2 steps."
     m, t = size or p.subset_size, p.rewind_step // 2 if rewind_step is None else rewind_step
-    names = {'random': 'random', 'easy': 'easiest', 'hard': 'hardest', 'low_barrier': 'lowest barrier'}
     noisy = f', {noise:.0%} random labels' if noise else ''
-    ranked = (' class-balanced' if class_balanced else '') + (f' from rank {offset:,}' if offset else '')
     def scheme(k):
-        choice = dict(class_balanced=class_balanced, offset=offset) if k != 'random' else {}
-        return Scheme(f"{names[k]} {m}{ranked if k != 'random' else ''}, t={t}{noisy}", t,
-                      Pretrain(k, m, noise=noise, el2n=p.el2n if k in ('easy', 'hard') else None,
-                               lmc=lmc_score_config(p) if k == 'low_barrier' else None, **choice))
+        if k == 'random': return Scheme(f'random {m}, t={t}{noisy}', t, Pretrain(k, m, noise=noise))
+        return Scheme(f'{SUBSET_NAMES[k]} {m}{choice_label(class_balanced, offset)}, t={t}{noisy}', t,
+                      Pretrain(k, m, noise=noise, class_balanced=class_balanced, offset=offset,
+                               el2n=p.el2n if k in ('easy', 'hard') else None, lmc=lmc_score_config(p) if k == 'low_barrier' else None))
     return [scheme(k) for k in kinds]
 
 def lmc_score_config(p: ExperimentPreset, children: int = 3) -> LMCScore:
@@ -185,8 +190,8 @@ def check_choice(p: ExperimentPreset, sizes, class_balanced, offset):
         raise ValueError(f"offset must be a whole number >= 0, got {offset!r}")
     for m in sizes:
         if offset + m > p.n_train: raise ValueError(f"offset {offset:,} + subset size {m:,} is more than the {p.n_train:,} training examples of this preset")
-    classes = 10 if p.dataset == 'synthetic' else DATASETS[p.dataset].num_classes
-    if class_balanced and min(sizes) < classes:
+    classes = 10 if p.dataset == 'synthetic' else DATASETS[p.dataset].num_classes  # synthetic_data's default
+    if class_balanced and len(sizes) and min(sizes) < classes:
         raise ValueError(f"a class-balanced subset needs at least one example of each of the {classes} classes: subset size {min(sizes)} is too small")
 
 LOCKSTEP = (None, 'group', 'stacked')

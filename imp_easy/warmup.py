@@ -21,7 +21,7 @@ from .train import HParams, resolve_precision
 from .el2n import EL2NConfig
 from .imp import Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups
 from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked
-from .experiments import experiment_preset, training_set_size, check_lockstep
+from .experiments import experiment_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label
 
 # %% auto #0
 __all__ = ['PAPER_WARMUP_HPARAMS', 'WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup_group', 'run_warmup',
@@ -153,12 +153,11 @@ def warmup_schemes(p: WarmupPreset, sizes=None, kinds=('easy', 'random', 'hard')
                    class_balanced: bool = False, offset: int = 0,  # easiest / hardest: as in `subset_schemes`
                   ) -> dict[str, Pretrain]:
     "The warmup data of Figure 6: each kind at each size, and all data."
-    choice = (' class-balanced' if class_balanced else '') + (f' from rank {offset:,}' if offset else '')
-    names = {'random': 'random', 'easy': 'easiest', 'hard': 'hardest'}
-    def pretrain(k, m):
-        if k == 'random': return Pretrain(k, m)
-        return Pretrain(k, m, el2n=p.el2n, class_balanced=class_balanced, offset=offset)
-    out = {f"{names[k]} {m:,}{choice if k != 'random' else ''}": pretrain(k, m) for k in kinds for m in (sizes or p.subset_sizes)}
+    def scheme(k, m):
+        if k == 'random': return f'random {m:,}', Pretrain(k, m)
+        return (f'{SUBSET_NAMES[k]} {m:,}{choice_label(class_balanced, offset)}',
+                Pretrain(k, m, el2n=p.el2n, class_balanced=class_balanced, offset=offset))
+    out = dict(scheme(k, m) for k in kinds for m in (sizes or p.subset_sizes))
     return {**out, 'all data': Pretrain()}
 
 # %% ../nbs/09_warmup.ipynb #6ff8bfff

@@ -116,6 +116,7 @@ def test_run_checks_sees_the_parameters(tmp_path):
     ('fig2.ipynb', {'preset': 'smoke', 'class_balanced': 'yes'}, "class_balanced must be True or False"),
     ('fig3.ipynb', {'preset': 'smoke', 'offset': 400}, "offset 400 + subset size 128 is more than the 512 training examples"),
     ('fig6.ipynb', {'preset': 'smoke', 'class_balanced': True, 'subset_sizes': [5]}, "each of the 10 classes: subset size 5"),
+    ('fig4.ipynb', {'preset': 'smoke', 'offset': -3}, "offset must be a whole number >= 0"),
 ])
 def test_bad_parameters(tmp_path, nb, params, message):
     "Each bad value stops the notebook at its checks, with a message naming the problem, before any run starts."
