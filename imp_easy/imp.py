@@ -45,8 +45,8 @@ class Pretrain:
     kind: str = 'all'              # 'all', 'random', 'easy', 'hard' (by EL2N) or 'low_barrier' (by LMC score)
     size: int | None = None        # M, for subsets
     noise: float = 0.0             # fraction of random labels during pre-training
-    class_balanced: bool = False   # for easy/hard: rank within each class (random subsets are always balanced)
-    offset: int = 0                # for easy/hard: skip this many of the ranking first
+    class_balanced: bool = False   # ranked kinds (easy, hard, low_barrier): rank within each class (random subsets always are)
+    offset: int = 0                # ranked kinds: skip this many of the ranking first
     el2n: EL2NConfig | None = None # the scores behind easy/hard (computed on the same noisy labels)
     lmc: LMCScore | None = added_field(None)  # the scores behind low_barrier (from the parent's clean labels)
 
