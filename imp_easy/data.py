@@ -15,10 +15,10 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['DEFAULT_DATA_DIR', 'CINIC_URL', 'CINIC_CLASSES', 'DATASETS', 'resolve_data_dir', 'channel_stats', 'Data',
-           'synthetic_data', 'DataError', 'DatasetSpec', 'load_data', 'write_cifar_fixture', 'write_cinic_fixture',
-           'derive_seed', 'seeded_generator', 'crop_flip_params', 'crop_flip', 'random_crop_flip', 'normalize',
-           'check_subset', 'TrainStream', 'StreamGroup', 'eval_batches']
+__all__ = ['DEFAULT_DATA_DIR', 'SYNTHETIC_TRAIN', 'SYNTHETIC_CLASSES', 'CINIC_URL', 'CINIC_CLASSES', 'DATASETS',
+           'resolve_data_dir', 'channel_stats', 'Data', 'synthetic_data', 'DataError', 'DatasetSpec', 'load_data',
+           'write_cifar_fixture', 'write_cinic_fixture', 'derive_seed', 'seeded_generator', 'crop_flip_params',
+           'crop_flip', 'random_crop_flip', 'normalize', 'check_subset', 'TrainStream', 'StreamGroup', 'eval_batches']
 
 # %% ../nbs/00_data.ipynb #8107bf7d
 DEFAULT_DATA_DIR = Path('~/.cache/imp_easy/data')
@@ -72,9 +72,11 @@ class Data:
                 f"{self.num_classes} classes, on {self.device})")
 
 # %% ../nbs/00_data.ipynb #81a85a76
-def synthetic_data(n_train: int = 512,  # training images
+SYNTHETIC_TRAIN, SYNTHETIC_CLASSES = 512, 10  # the defaults of `synthetic_data`, which the smoke presets use
+
+def synthetic_data(n_train: int = SYNTHETIC_TRAIN,  # training images
                    n_test: int = 256,   # test images
-                   num_classes: int = 10,  # classes (balanced, labels cycle through them)
+                   num_classes: int = SYNTHETIC_CLASSES,  # classes (balanced, labels cycle through them)
                    noise: float = 60.,  # std of the per-pixel noise, in uint8 units
                    seed: int = 0,  # everything is a function of this seed
                   ) -> Data:

@@ -14,7 +14,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from .data import Data, DATASETS, load_data
+from .data import Data, DATASETS, SYNTHETIC_TRAIN, SYNTHETIC_CLASSES, load_data
 from .models import PAPER_MODELS
 from .train import HParams, PAPER_HPARAMS, PAPER_REWIND_STEP, check_preset_names
 from .subsets import random_subset
@@ -22,12 +22,12 @@ from .el2n import EL2NConfig, paper_el2n_config
 from .imp import IMPConfig, LMCScore, Pretrain, run_imp, run_imps, run_reinit_control
 
 # %% auto #0
-__all__ = ['SUBSET_NAMES', 'SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'experiment_preset',
-           'load_preset_data', 'Scheme', 'all_data_schemes', 'choice_label', 'subset_schemes', 'lmc_score_config',
-           'noisy_all_data_scheme', 'fig2_schemes', 'imp_config', 'check_sizes', 'check_positive', 'check_densities',
-           'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep', 'preset_with', 'run_schemes',
-           'run_controls', 'summarize', 'accuracy_at_densities', 'plot_accuracy_vs_density', 'save_figure',
-           'figure_stem', 'fig2_claims']
+__all__ = ['SUBSET_NAMES', 'SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'class_count',
+           'experiment_preset', 'load_preset_data', 'Scheme', 'all_data_schemes', 'choice_label', 'subset_schemes',
+           'lmc_score_config', 'noisy_all_data_scheme', 'fig2_schemes', 'imp_config', 'check_sizes', 'check_positive',
+           'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep', 'preset_with',
+           'run_schemes', 'run_controls', 'summarize', 'accuracy_at_densities', 'plot_accuracy_vs_density',
+           'save_figure', 'figure_stem', 'fig2_claims']
 
 # %% ../nbs/08_experiments.ipynb #564994d6
 @dataclass(frozen=True)
@@ -57,7 +57,11 @@ class ExperimentPreset:
 def training_set_size(dataset: str, train_size: int | None = None) -> int:
     "How many training examples a preset on `dataset` (reduced to `train_size`, if given) trains on."
     if train_size is not None: return train_size
-    return 512 if dataset == 'synthetic' else DATASETS[dataset].n_train
+    return SYNTHETIC_TRAIN if dataset == 'synthetic' else DATASETS[dataset].n_train
+
+def class_count(dataset: str) -> int:
+    "How many classes a preset on `dataset` has (known before loading anything)."
+    return SYNTHETIC_CLASSES if dataset == 'synthetic' else DATASETS[dataset].num_classes
 
 # %% ../nbs/08_experiments.ipynb #105cb46a
 _PAPER_SUBSETS = {'cifar10': (5_120, (256, 1_280, 2_560, 5_120, 12_800, 25_600)),
@@ -190,7 +194,7 @@ def check_choice(p: ExperimentPreset, sizes, class_balanced, offset):
         raise ValueError(f"offset must be a whole number >= 0, got {offset!r}")
     for m in sizes:
         if offset + m > p.n_train: raise ValueError(f"offset {offset:,} + subset size {m:,} is more than the {p.n_train:,} training examples of this preset")
-    classes = 10 if p.dataset == 'synthetic' else DATASETS[p.dataset].num_classes  # synthetic_data's default
+    classes = class_count(p.dataset)
     if class_balanced and len(sizes) and min(sizes) < classes:
         raise ValueError(f"a class-balanced subset needs at least one example of each of the {classes} classes: subset size {min(sizes)} is too small")
 
