@@ -9,7 +9,7 @@ DATASET ?= cifar10
 PRESET ?= cpu
 OUT ?= out
 
-.PHONY: setup figure test check-sync docs-check readme benchmark clean
+.PHONY: setup figure test check-sync docs-check readme benchmark gpu-dry-run clean
 
 # A virtual environment with the pinned stack and imp_easy installed in editable mode.
 $(VENV)/.installed: settings.ini setup.py
@@ -51,6 +51,11 @@ benchmark: setup
 	$(BIN)/python benchmarks/train_step.py
 	$(BIN)/python benchmarks/many_models.py
 	$(BIN)/python benchmarks/lmc_eval.py
+
+# benchmarks/gpu_lease.sh on the CPU at tiny sizes (synthetic data): what tests/test_benchmarks.py runs, so the lease script cannot rot.
+gpu-dry-run: setup
+	OUT=out/gpu-dry-run DEVICE=cpu DATA=synthetic NS="1 2" STEPS=2 PROFILE_N=2 PREMISE_STEPS=24 PREMISE_REWIND=4 PREMISE_S=60 N_LMC=300 \
+	  PYTHON=$(BIN)/python bash benchmarks/gpu_lease.sh
 
 clean:
 	rm -rf $(VENV) _proc _docs .pytest_cache

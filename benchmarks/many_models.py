@@ -9,7 +9,7 @@ Prints, per way and N, the images/second each model trains at and the throughput
 the ratio of the latter to one model at a time (N separate runs in sequence get exactly the single-model
 throughput), measured in the same process.
 
-    python benchmarks/many_models.py [--ns 1 4 10 16] [--steps 6] [--precisions fp32 bf16] [--device cpu|cuda]
+    python benchmarks/many_models.py [--ns 1 4 10 16] [--steps 6] [--precisions fp32 bf16] [--device cpu|cuda] [--csv out.csv]
 """
 import argparse, time
 import torch
@@ -38,7 +38,12 @@ def main():
     ap.add_argument('--steps', type=int, default=6, help='timed steps (after 2 warm-up steps)')
     ap.add_argument('--precisions', nargs='+', default=['fp32', 'bf16'])
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    ap.add_argument('--csv', default=None, help='also write the rows to this CSV file')
     args = ap.parse_args()
+    rows = []
+    def row(precision, n, way, per_model, single):
+        rows.append(f"{precision},{n},{way},{per_model:.1f},{n * per_model:.1f},{n * per_model / single:.3f}")
+        print(f"{precision:9s} {n:3d} {way:14s} {per_model:16.1f} {n * per_model:13.1f} {n * per_model / single:16.2f}x", flush=True)
     device = torch.device(args.device)
     data = synthetic_data(n_train=4_096, n_test=100).to(device)  # CIFAR-10's shapes: 32x32x3, 10 classes
     name = torch.cuda.get_device_name() if device.type == 'cuda' else f'CPU, {torch.get_num_threads()} threads'
@@ -46,11 +51,12 @@ def main():
     print(f"\n{'precision':9s} {'N':>3s} {'way':14s} {'img/s per model':>16s} {'img/s, all N':>13s} {'vs one at a time':>17s}")
     for precision in args.precisions:
         single = per_model_images_per_second(data, 1, args.steps, precision, False, device)
-        print(f"{precision:9s} {1:3d} {'one at a time':14s} {single:16.1f} {single:13.1f} {1:16.2f}x")
+        row(precision, 1, 'one at a time', single, single)
         for n in [n for n in args.ns if n > 1]:
             for stacked in (False, True):
-                v = per_model_images_per_second(data, n, args.steps, precision, stacked, device)
-                print(f"{precision:9s} {n:3d} {'stacked' if stacked else 'group':14s} {v:16.1f} {n * v:13.1f} {n * v / single:16.2f}x", flush=True)
+                row(precision, n, 'stacked' if stacked else 'group', per_model_images_per_second(data, n, args.steps, precision, stacked, device), single)
+    if args.csv:
+        with open(args.csv, 'w') as f: f.write('precision,n,way,images_per_second_per_model,images_per_second_all,ratio_to_one\n' + '\n'.join(rows) + '\n')
 
 
 if __name__ == '__main__':

@@ -16,9 +16,10 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['DEFAULT_DATA_DIR', 'SYNTHETIC_TRAIN', 'SYNTHETIC_CLASSES', 'CINIC_URL', 'CINIC_CLASSES', 'DATASETS',
-           'resolve_data_dir', 'channel_stats', 'Data', 'synthetic_data', 'DataError', 'DatasetSpec', 'load_data',
-           'write_cifar_fixture', 'write_cinic_fixture', 'derive_seed', 'seeded_generator', 'crop_flip_params',
-           'crop_flip', 'random_crop_flip', 'normalize', 'check_subset', 'TrainStream', 'StreamGroup', 'eval_batches']
+           'resolve_data_dir', 'channel_stats', 'Data', 'synthetic_data', 'downsample', 'DataError', 'DatasetSpec',
+           'load_data', 'write_cifar_fixture', 'write_cinic_fixture', 'derive_seed', 'seeded_generator',
+           'crop_flip_params', 'crop_flip', 'random_crop_flip', 'normalize', 'to_device', 'check_subset', 'TrainStream',
+           'StreamGroup', 'eval_batches']
 
 # %% ../nbs/00_data.ipynb #8107bf7d
 DEFAULT_DATA_DIR = Path('~/.cache/imp_easy/data')
@@ -60,6 +61,10 @@ class Data:
     def n_train(self) -> int: return len(self.y_train)
     @property
     def device(self) -> torch.device: return self.x_train.device
+    @property
+    def crop_pad(self) -> int:
+        "Zero padding of the random crop: SPEC's 4 pixels at 32x32, scaled with the image side (2 at 16x16)."
+        return self.x_train.shape[-1] // 8
 
     def to(self, device: str | torch.device) -> Data:
         "A copy with all tensors on `device` (the whole dataset lives where training runs)."
@@ -93,6 +98,16 @@ def synthetic_data(n_train: int = SYNTHETIC_TRAIN,  # training images
         return x.round().clamp(0, 255).to(torch.uint8), y
     (x_tr, y_tr), (x_te, y_te) = make(n_train), make(n_test)
     return Data('synthetic', x_tr, y_tr, x_te, y_te, num_classes)
+
+def downsample(data: Data,  # images of side H
+               factor: int = 2,  # average factor x factor blocks: 32x32 becomes 16x16 at 2
+              ) -> Data:
+    "`data` at 1/`factor` of its resolution by block averaging (rounded back to uint8), with its own statistics."
+    if factor == 1: return data
+    side = data.x_train.shape[-1]
+    if factor < 1 or side % factor: raise ValueError(f"factor must be a whole divisor of the image side {side}, got {factor}")
+    shrink = lambda x: F.avg_pool2d(x.float(), factor).round().to(torch.uint8)
+    return Data(f'{data.name}@{side // factor}px', shrink(data.x_train), data.y_train, shrink(data.x_test), data.y_test, data.num_classes)
 
 # %% ../nbs/00_data.ipynb #dc26c622
 class DataError(Exception):
@@ -167,7 +182,7 @@ def _read_image_folder(split_dir: Path) -> tuple[Tensor, Tensor]:
 def _load_cinic(folder: Path, spec: DatasetSpec):
     cache = folder / 'imp_easy_cache.pt'
     if cache.exists():
-        try: return torch.load(cache, weights_only=True)
+        try: return torch.load(cache, map_location='cpu', weights_only=True)
         except Exception: cache.unlink()  # unreadable cache: rebuild it from the images
     parts = [_read_image_folder(folder / s) for s in ('train', 'valid', 'test')]
     tensors = (torch.cat([parts[0][0], parts[1][0]]), torch.cat([parts[0][1], parts[1][1]]), *parts[2])
@@ -270,8 +285,8 @@ def crop_flip(x: Tensor,  # uint8 images (B, C, H, W), on any device
               pad: int = 4) -> Tensor:
     "Crop every zero-padded image at its offsets and flip the chosen ones, in one gather."
     b, c, h, w = x.shape
-    rows = dy[:, None] + torch.arange(h)
-    cols = dx[:, None] + torch.arange(w)
+    rows = dy[:, None] + torch.arange(h, device=dy.device)  # built where the offsets are: no copy when they are on the GPU
+    cols = dx[:, None] + torch.arange(w, device=dx.device)
     cols = torch.where(flip[:, None], cols.flip(1), cols)
     rows, cols = rows.to(x.device), cols.to(x.device)
     padded = F.pad(x, (pad, pad, pad, pad))
@@ -296,6 +311,10 @@ def normalize(x: Tensor,  # uint8 images (B, 3, H, W)
     return torch.addcmul(shift, x.float(), scale)
 
 # %% ../nbs/00_data.ipynb #58f85625
+def to_device(t: Tensor, device: torch.device) -> Tensor:
+    "`t` (on the CPU) on `device`: itself on the CPU; on a GPU through pinned memory, without making the host wait."
+    return t if device.type == 'cpu' else t.pin_memory().to(device, non_blocking=True)
+
 def check_subset(indices: Tensor | np.ndarray | list,  # positions in the training set
                  n: int,  # size of the training set
                  what: str = 'training set') -> Tensor:
@@ -339,7 +358,7 @@ class TrainStream:
 
     def augmentation(self, step: int) -> tuple[Tensor, Tensor, Tensor]:
         "Crop offsets and flips of the batch at `step`."
-        return crop_flip_params(self.batch_size, seeded_generator(self.seed, 'augment', step))
+        return crop_flip_params(self.batch_size, seeded_generator(self.seed, 'augment', step), self.data.crop_pad)
 
     def __call__(self, step: int) -> tuple[Tensor, Tensor]:
         "Normalised (augmented) images and labels of the batch at `step`, on the data's device."
@@ -356,14 +375,23 @@ class StreamGroup:
 
     def __len__(self): return len(self.streams)
 
+    def plan(self, step: int) -> Tensor:
+        "What the host decides for `step`, as one int64 tensor on the data's device: rows of indices, then dy, dx, flip."
+        rows = [torch.cat([s.indices(step) for s in self.streams])]
+        if self.streams[0].augment: rows += [torch.cat(p).long() for p in zip(*(s.augmentation(step) for s in self.streams))]
+        return to_device(torch.stack(rows), self.data.device)
+
+    def images(self, step: int) -> tuple[Tensor, Tensor]:
+        "The uint8 (augmented) images and labels of all streams at `step`: rows `[k·B, (k+1)·B)` are stream k's."
+        plan, b = self.plan(step), self.batch_size
+        x = self.data.x_train[plan[0]]
+        y = torch.cat([s.labels[plan[0, k * b:(k + 1) * b]] for k, s in enumerate(self.streams)])
+        if len(plan) > 1: x = crop_flip(x, plan[1], plan[2], plan[3].bool(), pad=self.data.crop_pad)
+        return x, y
+
     def __call__(self, step: int) -> tuple[Tensor, Tensor]:
-        "The batches of all streams at `step`, concatenated: rows `[k·B, (k+1)·B)` are stream k's."
-        dev = self.data.device
-        idx = [s.indices(step).to(dev) for s in self.streams]
-        x = self.data.x_train[torch.cat(idx)]
-        y = torch.cat([s.labels[i] for s, i in zip(self.streams, idx)])
-        if self.streams[0].augment:
-            x = crop_flip(x, *[torch.cat(p) for p in zip(*(s.augmentation(step) for s in self.streams))])
+        "The normalised batches of all streams at `step`, concatenated: rows `[k·B, (k+1)·B)` are stream k's."
+        x, y = self.images(step)
         return normalize(x, self.data.mean, self.data.std), y
 
 # %% ../nbs/00_data.ipynb #b63ac964

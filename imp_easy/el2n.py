@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from .data import Data, TrainStream, StreamGroup, derive_seed
 from .models import make_model, PAPER_MODELS
 from .subsets import random_labels
-from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked
+from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, adopt_legacy
 from .train import HParams, PAPER_HPARAMS, train_group, predict, resolve_precision
 
 # %% auto #0
@@ -69,14 +69,16 @@ def el2n_record(data: Data,  # scores are computed for data.x_train, in its orde
                ) -> dict:
     "EL2N scores of every training example, with per-network scores, labels used and timings; cached."
     precision = resolve_precision(precision, data.device)
-    key = store_key('el2n', cfg, data_fingerprint(data), precision)
-    path = resolve_store_dir(store_dir) / 'el2n' / f'{key}.pt'
+    root, rest = resolve_store_dir(store_dir) / 'el2n', (data_fingerprint(data), precision)
+    asked, cfg = cfg, (replace(cfg, noise_seed=0) if cfg.noise == 0 else cfg)  # without noise, the noise seed changes nothing
+    key = store_key('el2n', cfg, *rest)
+    path = adopt_legacy(root / f'{key}.pt', [root / f"{store_key('el2n', asked, *rest)}.pt"])  # as stored before that rule
     found = load_checked(path)
     if found is not None: return found
     labels = training_labels(data, cfg.noise, cfg.noise_seed)
     models = [make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'el2n-init', k), width=cfg.width).to(data.device)
               for k in range(cfg.ensemble)]
-    streams = StreamGroup([TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'el2n-data', k), labels=labels)
+    streams = StreamGroup([TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'el2n-data', k), labels=labels)
                            for k in range(cfg.ensemble)])
     t0 = time.perf_counter()
     train_group(models, streams, cfg.hp, stop=cfg.steps, precision=precision, quiet=quiet,

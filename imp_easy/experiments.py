@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_experiments.ipynb #24f452b7
 from __future__ import annotations
-import itertools
+import itertools, warnings
 from dataclasses import dataclass, replace, field
 from pathlib import Path
 
@@ -14,20 +14,21 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from .data import Data, DATASETS, SYNTHETIC_TRAIN, SYNTHETIC_CLASSES, load_data
+from .data import Data, DATASETS, SYNTHETIC_TRAIN, SYNTHETIC_CLASSES, load_data, downsample
 from .models import PAPER_MODELS
-from .train import HParams, PAPER_HPARAMS, PAPER_REWIND_STEP, check_preset_names
+from .train import HParams, PAPER_HPARAMS, PAPER_REWIND_STEP, check_preset_names, KNOWN_DATASETS
 from .subsets import random_subset
 from .el2n import EL2NConfig, paper_el2n_config
 from .imp import IMPConfig, LMCScore, Pretrain, run_imp, run_imps, run_reinit_control
 
 # %% auto #0
-__all__ = ['SUBSET_NAMES', 'SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'class_count',
-           'experiment_preset', 'load_preset_data', 'Scheme', 'all_data_schemes', 'choice_label', 'subset_schemes',
-           'lmc_score_config', 'noisy_all_data_scheme', 'fig2_schemes', 'imp_config', 'check_sizes', 'check_positive',
-           'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep', 'preset_with',
-           'run_schemes', 'run_controls', 'summarize', 'accuracy_at_densities', 'plot_accuracy_vs_density',
-           'save_figure', 'figure_stem', 'fig2_claims']
+__all__ = ['PAPER_REFERENCE', 'SUBSET_NAMES', 'SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'class_count',
+           'experiment_preset', 'paper_table', 'load_preset_data', 'Scheme', 'all_data_schemes', 'choice_label',
+           'subset_schemes', 'lmc_score_config', 'noisy_all_data_schemes', 'fig2_schemes', 'imp_config', 'check_sizes',
+           'check_positive', 'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep',
+           'preset_with', 'run_schemes', 'flag_diverged', 'warn_diverged', 'run_controls', 'summarize',
+           'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'save_figure', 'figure_stem',
+           'fig2_claims', 'fig4_claims']
 
 # %% ../nbs/08_experiments.ipynb #564994d6
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class ExperimentPreset:
     train_size: int | None = None  # None: the whole training set; else a class-balanced subset (seed 0) of this size
     replicates: int = 2
     noise_levels: tuple = (0.1, 0.5)  # Figure 4
+    image_size: int = 32        # side of the images trained on: 32 (CIFAR's own) or 16 (2x2 averaged, `downsample`)
 
     @property
     def n_train(self) -> int:
@@ -64,9 +66,10 @@ def class_count(dataset: str) -> int:
     return SYNTHETIC_CLASSES if dataset == 'synthetic' else DATASETS[dataset].num_classes
 
 # %% ../nbs/08_experiments.ipynb #105cb46a
-_PAPER_SUBSETS = {'cifar10': (5_120, (256, 1_280, 2_560, 5_120, 12_800, 25_600)),
+_PAPER_SUBSETS = {'cifar10': (5_120, (256, 512, 1_024, 2_048, 3_200, 6_400, 12_800, 25_600)),
                   'cifar100': (6_400, (256, 640, 1_280, 2_560, 6_400)),
                   'cinic10': (25_600, (12_800, 25_600, 51_200, 102_400))}
+_PAPER_LEVELS = {'cifar10': 16, 'cifar100': 15, 'cinic10': 12}  # the authors' runs: 2.8%, 3.5% and 6.9% weights
 
 def experiment_preset(dataset: str,  # 'cifar10', 'cifar100' or 'cinic10'
                       preset: str,   # 'paper', 'cpu' or 'smoke'
@@ -76,8 +79,8 @@ def experiment_preset(dataset: str,  # 'cifar10', 'cifar100' or 'cinic10'
     if preset == 'paper':
         m, sizes = _PAPER_SUBSETS[dataset]
         return ExperimentPreset('paper', dataset, PAPER_MODELS[dataset], 16, PAPER_HPARAMS[dataset], PAPER_REWIND_STEP[dataset],
-                                levels=12, prune_fraction=0.2, subset_size=m, subset_sizes=sizes,
-                                densities=(0.8 ** 8, 0.8 ** 10, 0.8 ** 12), el2n=paper_el2n_config(dataset))
+                                levels=_PAPER_LEVELS[dataset], prune_fraction=0.2, subset_size=m, subset_sizes=sizes,
+                                densities=(0.8 ** 8, 0.8 ** 10, 0.8 ** 12), el2n=paper_el2n_config(dataset), replicates=4)
     if preset == 'cpu':
         hp = HParams(steps=400, milestones=(200, 300))
         return ExperimentPreset('cpu', dataset, 'resnet8', 16, hp, rewind_step=20, levels=4, prune_fraction=1 - 0.8 ** 3,
@@ -88,6 +91,45 @@ def experiment_preset(dataset: str,  # 'cifar10', 'cifar100' or 'cinic10'
                             subset_size=64, subset_sizes=(32, 128), densities=(0.8 ** 2, 0.8 ** 4),
                             el2n=EL2NConfig(model='resnet8', width=8, ensemble=2, steps=6, hp=hp))
 
+# %% ../nbs/08_experiments.ipynb #b9029a96
+_SPEC, _OURS = 'SPEC: datasets, models, training', 'paper silent or a range: our choice'
+PAPER_REFERENCE = {  # parameter -> (the paper's value per dataset, or None where it gives none; where it comes from)
+    'model': ({'cifar10': 'resnet20', 'cifar100': 'resnet32', 'cinic10': 'resnet56'}, _SPEC),
+    'width': ({d: 16 for d in KNOWN_DATASETS}, _SPEC),
+    'batch size': ({'cifar10': 128, 'cifar100': 128, 'cinic10': 256}, _SPEC),
+    'peak LR, momentum, weight decay': ({d: (0.1, 0.9, 1e-4) for d in KNOWN_DATASETS}, _SPEC),
+    'steps per level': ({'cifar10': 62_560, 'cifar100': 62_560, 'cinic10': 31_250}, _SPEC),
+    'LR x0.1 at': ({'cifar10': (31_280, 46_920), 'cifar100': (31_280, 46_920), 'cinic10': (15_625, 23_440)}, _SPEC),
+    'warmup steps, augmentation': ({d: (0, True) for d in KNOWN_DATASETS}, _SPEC),
+    't* (rewind step)': ({'cifar10': 400, 'cifar100': 800, 'cinic10': 800}, _SPEC),
+    'pruned per level': ({d: 0.2 for d in KNOWN_DATASETS}, 'SPEC: pruning and rewinding'),
+    'levels': ({'cifar10': 16, 'cifar100': 15, 'cinic10': 12}, "the authors' runs (CIFAR-10 to 2.8% weights, CIFAR-100 3.5%, CINIC-10 6.9%)"),
+    'replicates': ({d: 4 for d in KNOWN_DATASETS}, 'the authors averaged 4 IMP replicates'),
+    'EL2N: networks, steps': ({'cifar10': (10, 7_820), 'cifar100': (10, 7_820), 'cinic10': (10, 8_000)},
+                              'SPEC: K = 10, CIFAR at epoch 20 (of 391 steps), CINIC-10 8,000 steps'),
+    'subset M of Figures 2 and 4': ({d: None for d in KNOWN_DATASETS}, _OURS + ' (CIFAR-10: 10% of the data)'),
+    'Figure 3 subset sizes': ({'cifar10': (256, 512, 1_024, 2_048, 3_200, 6_400, 12_800, 25_600), 'cifar100': None, 'cinic10': None},
+                              "CIFAR-10: the paper's Figure 3; CIFAR-100 256…6,400 and CINIC-10 12,800…102,400: SPEC's ranges, our points"),
+    'Figure 3 densities': ({d: (0.168, 0.107, 0.069) for d in KNOWN_DATASETS}, 'SPEC: figures'),
+    'Figure 4 label noise': ({d: (0.1, 0.5) for d in KNOWN_DATASETS}, 'SPEC: pre-training phase variants'),
+}
+
+def _paper_values(p: ExperimentPreset) -> dict:
+    "The preset's value of every parameter of `PAPER_REFERENCE`."
+    return {'model': p.model, 'width': p.width, 'batch size': p.hp.batch_size,
+            'peak LR, momentum, weight decay': (p.hp.lr, p.hp.momentum, p.hp.weight_decay), 'steps per level': p.hp.steps,
+            'LR x0.1 at': p.hp.milestones, 'warmup steps, augmentation': (p.hp.warmup_steps, p.hp.augment),
+            't* (rewind step)': p.rewind_step, 'pruned per level': p.prune_fraction, 'levels': p.levels, 'replicates': p.replicates,
+            'EL2N: networks, steps': (p.el2n.ensemble, p.el2n.steps), 'subset M of Figures 2 and 4': p.subset_size,
+            'Figure 3 subset sizes': p.subset_sizes, 'Figure 3 densities': tuple(round(d, 3) for d in p.densities),
+            'Figure 4 label noise': p.noise_levels}
+
+def paper_table(ours: dict, reference: dict, dataset: str) -> pd.DataFrame:
+    "Our value of each parameter beside the paper's and its source; `agrees` is None where the paper gives no value."
+    rows = [{'parameter': k, 'ours': ours[k], 'paper': ref[dataset], 'source': source,
+             'agrees': None if ref[dataset] is None else ours[k] == ref[dataset]} for k, (ref, source) in reference.items()]
+    return pd.DataFrame(rows)
+
 # %% ../nbs/08_experiments.ipynb #b7c36c79
 def load_preset_data(p: ExperimentPreset,
                      data_dir: str | Path | None = None,  # default: $IMP_EASY_DATA, else ~/.cache/imp_easy/data
@@ -96,6 +138,7 @@ def load_preset_data(p: ExperimentPreset,
                     ) -> Data:
     "The training and test data `p` runs on."
     data = load_data(p.dataset, data_dir, download=download, device='cpu')
+    data = downsample(data, data.x_train.shape[-1] // p.image_size)  # before the subset: statistics of the whole training set
     if p.train_size is not None:
         keep = random_subset(data.y_train, p.train_size, seed=0, num_classes=data.num_classes)
         data = replace(data, name=f'{data.name}[{p.train_size}]', x_train=data.x_train[keep], y_train=data.y_train[keep])
@@ -142,9 +185,9 @@ def lmc_score_config(p: ExperimentPreset, children: int = 3) -> LMCScore:
     "The LMC score behind the lowest-barrier subset: children of all data at t*, replicate 0."
     return LMCScore(imp_config(p, all_data_schemes(p, (1,))[0], seed=0), children)
 
-def noisy_all_data_scheme(p: ExperimentPreset, noise: float) -> Scheme:
-    "All data with random labels, pre-trained for t*/2 steps."
-    return Scheme(f'all data, t={p.rewind_step // 2}, {noise:.0%} random labels', p.rewind_step // 2, Pretrain(noise=noise))
+def noisy_all_data_schemes(p: ExperimentPreset, noise: float) -> list[Scheme]:
+    "All data with random labels, pre-trained for t*/2 and for t* steps: Figure 4's baselines at that noise."
+    return [Scheme(f'all data, t={t}, {noise:.0%} random labels', t, Pretrain(noise=noise)) for t in (p.rewind_step // 2, p.rewind_step)]
 
 def fig2_schemes(p: ExperimentPreset, size: int | None = None) -> list[Scheme]:
     "Figure 2: all data at 0, t*/2 and t*; random, easiest and hardest M at t*/2."
@@ -230,28 +273,51 @@ def run_schemes(data: Data, p: ExperimentPreset, schemes: list[Scheme],
                   for seed, s in tqdm(jobs, desc='IMP runs', disable=quiet)]
     else:
         tables = run_imps(data, [imp_config(p, s, seed) for seed, s in jobs], store_dir, precision, quiet=quiet, stacked=lockstep == 'stacked')
-    tables = [t.assign(scheme=s.label, replicate=seed, rewind_step=s.rewind_step) for t, (seed, s) in zip(tables, jobs)]
-    cols = ['scheme', 'replicate', 'rewind_step', 'level', 'density', 'test_accuracy', 'test_loss', 'train_loss', 'seconds']
-    return pd.concat(tables, ignore_index=True)[cols]
+    tables = [flag_diverged(t).assign(scheme=s.label, replicate=seed, rewind_step=s.rewind_step) for t, (seed, s) in zip(tables, jobs)]
+    cols = ['scheme', 'replicate', 'rewind_step', 'level', 'density', 'test_accuracy', 'test_loss', 'train_loss', 'seconds',
+            'diverged', 'diverged_at']
+    return warn_diverged(pd.concat(tables, ignore_index=True)[cols], 'IMP')
+
+def flag_diverged(table: pd.DataFrame) -> pd.DataFrame:
+    "`table` with a bool `diverged` column and the step `diverged_at` (NaN where a run did not diverge)."
+    out = table.copy()
+    out['diverged'] = out['diverged'].astype('boolean').fillna(False).astype(bool) if 'diverged' in out else False
+    if 'diverged_at' not in out: out['diverged_at'] = np.nan
+    return out
+
+def warn_diverged(table: pd.DataFrame, what: str) -> pd.DataFrame:
+    "`table`, after saying (a warning: in the notebook and on stderr) which of its runs diverged, and where."
+    bad = table[table.diverged]
+    if len(bad):
+        where = '; '.join(f"{r.scheme}, replicate {r.replicate}" + (f", level {r.level}" if 'level' in r else '') + f" at step {int(r.diverged_at)}"
+                          for r in bad.itertuples())
+        warnings.warn(f"{len(bad)} {what} run(s) diverged and are recorded as diverged (chance-level accuracy, left out of the "
+                      f"means): {where}")
+    return table
 
 def run_controls(data: Data, p: ExperimentPreset, scheme: Scheme, levels: list[int] | None = None,
                  store_dir=None, precision: str = 'auto', quiet: bool = False) -> pd.DataFrame:
     "The random-reinitialisation control of `scheme`'s masks, for every replicate."
-    tables = [run_reinit_control(data, imp_config(p, scheme, seed), levels, store_dir, precision, quiet)
+    tables = [flag_diverged(run_reinit_control(data, imp_config(p, scheme, seed), levels, store_dir, precision, quiet))
                   .assign(scheme=f'{scheme.label}: mask, random reinit', replicate=seed, rewind_step=scheme.rewind_step)
               for seed in range(p.replicates)]
-    return pd.concat(tables, ignore_index=True)
+    return warn_diverged(pd.concat(tables, ignore_index=True), 'control')
 
 # %% ../nbs/08_experiments.ipynb #def66dbb
 def summarize(results: pd.DataFrame, value: str = 'test_accuracy') -> pd.DataFrame:
-    "Mean, min, max and count of `value` over replicates, per scheme and level."
-    g = results.groupby(['scheme', 'level'], sort=False)
-    out = g.agg(density=('density', 'mean'), mean=(value, 'mean'), min=(value, 'min'), max=(value, 'max'), n=(value, 'size'))
-    return out.reset_index()
+    "Mean, min, max and count `n` of `value` over the replicates that did not diverge, per scheme and level; `diverged` counts the others."
+    flagged, keys = flag_diverged(results), ['scheme', 'level']
+    out = flagged.groupby(keys, sort=False).agg(density=('density', 'mean'), diverged=('diverged', 'sum')).reset_index()
+    stats = flagged[~flagged.diverged].groupby(keys, sort=False).agg(mean=(value, 'mean'), min=(value, 'min'), max=(value, 'max'),
+                                                                      n=(value, 'size')).reset_index()
+    out = out.merge(stats, on=keys, how='left').astype({'diverged': int})
+    out['n'] = out['n'].fillna(0).astype(int)
+    return out[keys + ['density', 'mean', 'min', 'max', 'n', 'diverged']]
 
 def accuracy_at_densities(results: pd.DataFrame, densities, rtol: float = 0.02) -> pd.DataFrame:
-    "The rows of `results` at the levels whose density is each of `densities` (within `rtol`)."
+    "The rows of `results` at the levels whose density is each of `densities` (within `rtol`), diverged runs left out."
     have = results.groupby('level').density.mean()
+    results = flag_diverged(results); results = results[~results.diverged]
     rows = []
     for d in densities:
         level = (have - d).abs().idxmin()
@@ -266,7 +332,8 @@ def plot_accuracy_vs_density(summary: pd.DataFrame, ax=None, dense: pd.Series | 
     ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
     for i, (label, s) in enumerate(summary.groupby('scheme', sort=False)):
         kw = {'color': f'C{i}', 'marker': 'o', 'ms': 3, **(styles or {}).get(label, {})}
-        ax.plot(100 * s.density, 100 * s['mean'], label=label, **kw)
+        diverged = int(s['diverged'].sum()) if 'diverged' in s else 0
+        ax.plot(100 * s.density, 100 * s['mean'], label=label + (f' ({diverged} diverged, left out)' if diverged else ''), **kw)
         ax.fill_between(100 * s.density, 100 * s['min'], 100 * s['max'], color=kw['color'], alpha=0.15, lw=0)
     if dense is not None:
         ax.axhline(100 * dense['mean'], color='k', ls='--', lw=1, label=f"dense ({100 * dense['mean']:.1f}%)")
@@ -276,6 +343,13 @@ def plot_accuracy_vs_density(summary: pd.DataFrame, ax=None, dense: pd.Series | 
     ax.set_xticks([100 * t for t in ticks], [f'{100 * t:.3g}' for t in ticks]); ax.minorticks_off()
     ax.set(xlabel='weights remaining (%)', ylabel='test accuracy (%)', title=title)
     ax.grid(alpha=0.3); ax.legend(fontsize=8)
+    return ax
+
+def plot_controls(summary: pd.DataFrame, ax):
+    "The random-reinitialisation controls of a `summarize`d table as crosses with min–max bars (the first black, the rest grey)."
+    for i, (label, c) in enumerate(summary[summary.scheme.str.contains('random reinit')].groupby('scheme', sort=False)):
+        ax.errorbar(100 * c.density, 100 * c['mean'], yerr=[100 * (c['mean'] - c['min']), 100 * (c['max'] - c['mean'])],
+                    fmt='x', ms=8, color='k' if i == 0 else 'grey', capsize=3, label=label)
     return ax
 
 def save_figure(fig, table: pd.DataFrame, out_dir: str | Path, stem: str) -> list[Path]:
@@ -311,3 +385,23 @@ def fig2_claims(results: pd.DataFrame, p: ExperimentPreset, size: int | None = N
     levels = sorted(high.level.unique())
     return pd.DataFrame([{'claim': c, 'difference (points)': round(100 * d, 2), 'holds': bool(h),
                           'levels': f'{levels[0]}–{levels[-1]}'} for c, d, h in rows])
+
+# %% ../nbs/08_experiments.ipynb #e3692879
+def fig4_claims(results: pd.DataFrame, p: ExperimentPreset, noises, size: int | None = None, tolerance: float = 0.005,
+                class_balanced: bool = False, offset: int = 0,  # how the easiest / hardest subsets were chosen (`subset_schemes`)
+               ) -> pd.DataFrame:
+    "Figure 4's claims per noise level at high sparsity, against all data with the *same* random labels (the paper's bar)."
+    m = size or p.subset_size
+    high = results[results.level >= (p.levels + 1) // 2]
+    acc = high.groupby('scheme').test_accuracy.mean()
+    clean, rows = acc[f'all data, t={p.rewind_step}'], []
+    for q in noises:
+        half, full = (acc[s.label] for s in noisy_all_data_schemes(p, q))
+        rand, easy, hard = (acc[s.label] for s in subset_schemes(p, m, noise=q, class_balanced=class_balanced, offset=offset))
+        rows += [(q, f'easiest {m} at t*/2 matches all data at t*, both with {q:.0%} random labels', easy - full, easy >= full - tolerance),
+                 (q, f'easiest {m} at t*/2 is the best scheme with {q:.0%} random labels', easy - max(half, full, rand, hard),
+                  easy >= max(half, full, rand, hard) - tolerance),
+                 (q, f'(reference) easiest {m} at t*/2, {q:.0%} random labels, against clean all data at t*', easy - clean, easy >= clean - tolerance)]
+    levels = sorted(high.level.unique())
+    return pd.DataFrame([{'noise': q, 'claim': c, 'difference (points)': round(100 * d, 2), 'holds': bool(h),
+                          'levels': f'{levels[0]}–{levels[-1]}'} for q, c, d, h in rows])

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_imp.ipynb #f9d1ecce
 from __future__ import annotations
-import json, time
+import json, os, time
 from dataclasses import dataclass, replace, asdict
 from pathlib import Path
 from typing import Callable
@@ -20,12 +20,12 @@ from .train import HParams, train, train_group, evaluate, state_of, resolve_prec
 from .prune import dense_mask, prune_magnitude, mask_density
 from .subsets import random_subset, easiest, hardest
 from .el2n import EL2NConfig, el2n_record, training_labels
-from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, added_field
+from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, added_field, extent_field, adopt_legacy
 
 # %% auto #0
-__all__ = ['PRETRAIN_KINDS', 'LMCScore', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_data', 'run_dir', 'trained_metrics',
-           'Resumable', 'train_resumably_group', 'train_resumably', 'lockstep_groups', 'run_imp', 'run_imps',
-           'rewind_state', 'rewind_metrics', 'run_reinit_control']
+__all__ = ['PRETRAIN_KINDS', 'LMCScore', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_data', 'legacy_keys', 'run_dir',
+           'trained_metrics', 'Resumable', 'train_resumably_group', 'train_resumably', 'divergence_metrics',
+           'lockstep_groups', 'run_imp', 'run_imps', 'rewind_state', 'rewind_metrics', 'run_reinit_control']
 
 # %% ../nbs/07_imp.ipynb #ccb1861d
 PRETRAIN_KINDS = ('all', 'random', 'easy', 'hard', 'low_barrier')
@@ -67,7 +67,7 @@ class IMPConfig:
     width: int = 16
     hp: HParams = HParams()
     rewind_step: int = 400           # t_r: length of phase 1, where every level restarts
-    levels: int = 12                 # pruning levels after the dense level 0
+    levels: int = extent_field(12)   # pruning levels after the dense level 0: how far the run goes, not part of its key
     prune_fraction: float = 0.2
     pretrain: Pretrain = Pretrain()
     seed: int = 0                    # replicate: initialisation, subset and data orders
@@ -101,10 +101,17 @@ def pretrain_data(data: Data, cfg: IMPConfig, store_dir=None, quiet: bool = True
     return subset_data(data, cfg.pretrain, cfg.seed, store_dir, quiet, precision)
 
 # %% ../nbs/07_imp.ipynb #e51a6ce5
+def legacy_keys(kind: str, cfg: IMPConfig, *rest) -> list[str]:
+    "The keys a result of `cfg` had when an IMP run's levels were part of them: one per possible number of levels."
+    return [store_key(kind, replace(cfg, levels=k), *rest, legacy=True) for k in range(31)]
+
+def _levels_done(folder: Path) -> int: return sum(1 for _ in folder.glob('level_*/metrics.pt'))
+
 def run_dir(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto') -> Path:
-    "The store directory of the run `cfg` on `data`."
+    "The store directory of the run `cfg` on `data` (a run stored under its old key, with its levels, is moved here)."
     precision = resolve_precision(precision, data.device)
-    return resolve_store_dir(store_dir) / 'imp' / store_key('imp', cfg, data_fingerprint(data), precision)
+    root, rest = resolve_store_dir(store_dir) / 'imp', (data_fingerprint(data), precision)
+    return adopt_legacy(root / store_key('imp', cfg, *rest), [root / k for k in legacy_keys('imp', cfg, *rest)], rank=_levels_done)
 
 def _level_dir(folder: Path, level: int) -> Path: return folder / f'level_{level:02d}'
 
@@ -112,21 +119,39 @@ def _init_model(data: Data, cfg: IMPConfig):
     return make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
 
 def _open_run(data: Data, cfg: IMPConfig, store_dir, precision: str) -> Path:
+    "The run's folder, made with its readable `config.json` (without `levels`: not part of the run) when new."
     folder = run_dir(data, cfg, store_dir, precision)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / 'config.json').write_text(json.dumps(asdict(cfg), indent=1, default=str))
+    if not (folder / 'config.json').exists():  # a finished, read-only store is never written
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f'.config.json.{os.getpid()}.tmp'
+        tmp.write_text(json.dumps({k: v for k, v in asdict(cfg).items() if k != 'levels'}, indent=1, default=str))
+        os.replace(tmp, folder / 'config.json')
     return folder
 
 def _rewind_point(data, cfg, folder, store_dir, precision, quiet) -> dict:
+    "w_{t_r}, trained and stored when missing; a phase 1 that diverged is stored with `phase1_diverged.pt` beside it."
     found = load_checked(folder / 'rewind.pt')
     if found is not None: return found
     model = _init_model(data, cfg)
     subset, labels = pretrain_data(data, cfg, store_dir, quiet, precision)
-    stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'pretrain'), subset=subset, labels=labels)
-    train(model, stream, cfg.hp, stop=cfg.rewind_step, precision=precision, quiet=quiet, desc='phase 1: pre-training')
+    stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'pretrain'), subset=subset, labels=labels)
+    result = train(model, stream, cfg.hp, stop=cfg.rewind_step, precision=precision, quiet=quiet, desc='phase 1: pre-training',
+                   on_divergence='record')
+    if result.diverged_at is not None: save_checked(divergence_metrics(result.diverged_at, f'phase 1: {result.divergence}'), folder / 'phase1_diverged.pt')
     rewind = state_of(model)
     save_checked(rewind, folder / 'rewind.pt')
     return rewind
+
+def _phase1_diverged(data, cfg, folder, rewind, precision) -> tuple[dict, dict] | None:
+    "Level 0 of a run whose phase 1 diverged, written as diverged there (never trained; its 'final' weights are the rewind point's)."
+    marker = load_checked(folder / 'phase1_diverged.pt')
+    if marker is None: return None
+    model = _init_model(data, cfg); model.load_state_dict(rewind)
+    test = evaluate(model, data, precision=precision)
+    metrics = {'level': 0, 'density': 1.0, 'test_accuracy': test['accuracy'], 'test_loss': test['loss'], 'train_loss': float('nan'),
+               'seconds': 0.0, 'resumed_from': cfg.rewind_step, **marker}
+    save_checked(rewind, _level_dir(folder, 0) / 'final.pt'); save_checked(metrics, _level_dir(folder, 0) / 'metrics.pt')
+    return metrics, rewind
 
 def trained_metrics(model: torch.nn.Module, data: Data, losses: list[float], t0: float, precision: str) -> dict:
     "Test accuracy and loss of a trained `model`, its train loss (mean of the last 50 steps), seconds since `t0`."
@@ -145,6 +170,8 @@ class Resumable:
     phases: list[tuple[int, TrainStream]]  # (first step, stream): each stream feeds its steps until the next phase
     checkpoint: Path                       # where its mid-run checkpoint lives; resumed from when present
     mask: dict | None = None               # pruned weights stay zero
+    diverged_at: int | None = None         # set by `train_resumably_group` when the model diverged (it then trains no further)
+    divergence: str = ''                   # what was seen there (`TrainResult.divergence`)
 
 def _resume(run: Resumable) -> tuple[int, dict | None, list]:
     "Load `run`'s checkpoint into its model when there is one: (step to resume from, optimizer state, losses so far)."
@@ -169,21 +196,23 @@ def train_resumably_group(runs: list[Resumable],
                           desc: str = 'train',  # progress bar label
                           **kwargs,  # precision, quiet: as `train_group`
                          ) -> list[tuple[list[float], int]]:
-    "Train every run to `hp.steps` from its checkpoint or first phase in one lockstep loop; returns each run's losses and the step it resumed from."
+    "Train every run to `hp.steps` from its checkpoint or first phase in one lockstep loop; returns each run's losses and the step it resumed from; a run that diverges stops there (`Resumable.diverged_at`), the others go on."
     if not runs: return []
     resumed = [_resume(r) for r in runs]
     starts, optimizers, losses = [s for s, _, _ in resumed], [o for _, o, _ in resumed], [list(l) for _, _, l in resumed]
     events = sorted({*starts, *(f for r in runs for f, _ in r.phases if f > min(starts)), hp.steps})
     for begin, end in zip(events, events[1:]):  # a segment: the same runs, each on one stream
-        active = [i for i, s in enumerate(starts) if s <= begin]
+        active = [i for i, s in enumerate(starts) if s <= begin and runs[i].diverged_at is None]
+        if not active: continue
         def save(step, k, model, opt, new):
             save_checked(_checkpoint(step, model, opt, losses[active[k]] + new), runs[active[k]].checkpoint)
-            if on_checkpoint and k == len(active) - 1: on_checkpoint(step)
         results = train_group([runs[i].model for i in active], StreamGroup([_stream_at(runs[i], begin) for i in active]), hp,
                               start=begin, stop=end, masks=[runs[i].mask for i in active], optimizer_states=[optimizers[i] for i in active],
-                              on_save=save, save_at=_checkpoint_steps(begin, end, checkpoint_every, hp.steps), stacked=stacked and len(active) > 1,
-                              desc=f"{desc}, {len(active)} models" if len(active) > 1 else desc, **kwargs)
-        for i, r in zip(active, results): losses[i], optimizers[i] = losses[i] + r.losses, r.optimizer_state
+                              on_save=save, on_saved=on_checkpoint, save_at=_checkpoint_steps(begin, end, checkpoint_every, hp.steps), stacked=stacked and len(active) > 1,
+                              desc=f"{desc}, {len(active)} models" if len(active) > 1 else desc, on_divergence='record', **kwargs)
+        for i, r in zip(active, results):
+            losses[i], optimizers[i] = losses[i] + r.losses, r.optimizer_state
+            if r.diverged_at is not None: runs[i].diverged_at, runs[i].divergence = r.diverged_at, r.divergence
     return list(zip(losses, starts))
 
 def train_resumably(model: torch.nn.Module, hp: HParams,
@@ -200,13 +229,17 @@ def train_resumably(model: torch.nn.Module, hp: HParams,
 def _level_run(data, cfg, folder, level, rewind, mask) -> Resumable:
     "Level `level` of a run, to train from its rewind point on all data."
     model = _init_model(data, cfg); model.load_state_dict(rewind)
-    stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'levels'))
+    stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'levels'))
     return Resumable(model, [(cfg.rewind_step, stream)], _level_dir(folder, level) / 'checkpoint.pt', mask)
 
+def divergence_metrics(diverged_at: int | None, what: str = '') -> dict:
+    "What a result records of its divergence: nothing for a normal one (so its metrics stay as they always were)."
+    return {} if diverged_at is None else {'diverged': True, 'diverged_at': diverged_at, 'divergence': what}
+
 def _finish_level(data, run: Resumable, level, losses, resumed_from, t0, precision) -> tuple[dict, dict]:
-    "Write a trained level's final weights and metrics, drop its checkpoint."
+    "Write a trained (or diverged) level's final weights and metrics, drop its checkpoint."
     metrics = {'level': level, 'density': mask_density(run.mask), **trained_metrics(run.model, data, losses, t0, precision),
-               'resumed_from': resumed_from}
+               'resumed_from': resumed_from, **divergence_metrics(run.diverged_at, run.divergence)}
     final = state_of(run.model)
     save_checked(final, run.checkpoint.parent / 'final.pt')
     save_checked(metrics, run.checkpoint.parent / 'metrics.pt')
@@ -268,19 +301,22 @@ def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and
     for c, f in zip(cfgs, folders):
         masks.append(load_checked(_level_dir(f, 0) / 'mask.pt'))
         if masks[-1] is None: masks[-1] = dense_mask(_init_model(data, c)); save_checked(masks[-1], _level_dir(f, 0) / 'mask.pt')
-    rows = [[] for _ in cfgs]
+    rows, live = [[] for _ in cfgs], list(range(len(cfgs)))  # a run whose level diverged trains no further levels
     unfinished = not all((_level_dir(f, k) / 'metrics.pt').exists() for f in folders for k in range(last + 1))  # only shows the bar
     for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not unfinished, leave=False):
-        done = [_finished_level(f, level) for f in folders]
-        todo = [i for i, d in enumerate(done) if d is None]
+        done = {i: _finished_level(folders[i], level) or (_phase1_diverged(data, cfgs[i], folders[i], rewinds[i], precision) if level == 0 else None)
+                for i in live}
+        todo = [i for i in live if done[i] is None]
         runs, t0 = [_level_run(data, cfgs[i], folders[i], level, rewinds[i], masks[i]) for i in todo], time.perf_counter()
         trained = train_resumably_group(runs, cfgs[0].hp, checkpoint_every, on_checkpoint and (lambda step: on_checkpoint(level, step)),
                                         stacked, desc=f'level {level} ({mask_density(masks[todo[0]]):.1%} weights)' if todo else '',
                                         precision=precision, quiet=quiet)
         for i, run, (losses, start) in zip(todo, runs, trained): done[i] = _finish_level(data, run, level, losses, start, t0, precision)
-        for i, (metrics, final) in enumerate(done):
+        for i in list(live):
+            metrics, final = done[i]
             rows[i].append(metrics)
-            if level < last: masks[i] = _mask_after(data, cfgs[i], folders[i], level, masks[i], final)
+            if metrics.get('diverged'): live.remove(i)
+            elif level < last: masks[i] = _mask_after(data, cfgs[i], folders[i], level, masks[i], final)
     return [pd.DataFrame(r) for r in rows]
 
 def rewind_state(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto', quiet: bool = True) -> dict:
@@ -318,12 +354,14 @@ def run_reinit_control(data: Data, cfg: IMPConfig,
         metrics = load_checked(ldir / 'reinit_metrics.pt')
         if metrics is None:
             mask = load_checked(ldir / 'mask.pt')
+            if mask is None: continue  # the run diverged before this level: it has no mask to control
             model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'reinit', level), width=cfg.width).to(data.device)
-            stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'levels'))
+            stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'levels'))
             t0 = time.perf_counter()
             res = train(model, stream, cfg.hp, start=cfg.rewind_step, mask=mask, precision=precision, quiet=quiet,
-                        desc=f'control: level {level} mask, fresh init')
-            metrics = {'level': level, 'density': mask_density(mask), **trained_metrics(model, data, res.losses, t0, precision)}
+                        desc=f'control: level {level} mask, fresh init', on_divergence='record')
+            metrics = {'level': level, 'density': mask_density(mask), **trained_metrics(model, data, res.losses, t0, precision),
+                       **divergence_metrics(res.diverged_at, res.divergence)}
             save_checked(metrics, ldir / 'reinit_metrics.pt')
         rows.append(metrics)
     return pd.DataFrame(rows)

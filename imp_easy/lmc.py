@@ -20,8 +20,8 @@ from tqdm.auto import tqdm
 from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
-from .store import load_checked, save_checked, store_key, data_fingerprint, resolve_store_dir
-from .imp import IMPConfig, LMCScore, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group, lockstep_groups
+from .store import load_checked, save_checked, store_key, data_fingerprint, resolve_store_dir, adopt_legacy
+from .imp import IMPConfig, LMCScore, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group, lockstep_groups, legacy_keys, divergence_metrics
 from .experiments import ExperimentPreset, Scheme, imp_config, check_lockstep
 
 # %% auto #0
@@ -98,7 +98,7 @@ def _child_run(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str
     "Child `child` ≥ 1 to train: the rewind point, on all data in the child's own order."
     model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
     model.load_state_dict(rewind_state(data, cfg, store_dir, precision, quiet))
-    stream = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'child', child))
+    stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'child', child))
     path = _child_path(data, cfg, child, store_dir, precision)
     path.parent.mkdir(parents=True, exist_ok=True)
     return Resumable(model, [(cfg.rewind_step, stream)], path.with_suffix('.checkpoint.pt'))
@@ -115,7 +115,14 @@ def _train_missing_children(data: Data, wanted: list[tuple[IMPConfig, int]], sto
         runs = [_child_run(data, c, k, store_dir, precision, quiet) for c, k in missing]
         train_resumably_group(runs, group[0].hp, checkpoint_every, on_checkpoint, stacked, desc='LMC children', precision=precision, quiet=quiet)
         for (c, k), run in zip(missing, runs):
-            save_checked(state_of(run.model), _child_path(data, c, k, store_dir, precision)); run.checkpoint.unlink(missing_ok=True)
+            path = _child_path(data, c, k, store_dir, precision)
+            if run.diverged_at is not None: save_checked(divergence_metrics(run.diverged_at, run.divergence), path.with_suffix('.diverged.pt'))
+            save_checked(state_of(run.model), path); run.checkpoint.unlink(missing_ok=True)
+
+def _child_diverged(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str) -> bool:
+    "Whether child `child` diverged: child 0 is level 0 of the run (its metrics say), the others have a marker beside them."
+    if child == 0: return bool((load_checked(run_dir(data, cfg, store_dir, precision) / 'level_00' / 'metrics.pt') or {}).get('diverged'))
+    return _child_path(data, cfg, child, store_dir, precision).with_suffix('.diverged.pt').exists()
 
 def train_children(data: Data, cfgs: list[IMPConfig], children: int, store_dir=None, precision: str = 'auto',
                    stacked: bool = False,  # each group of two or more as one stacked network (for GPUs)
@@ -151,17 +158,23 @@ def lmc(data: Data, cfg: IMPConfig, children: int = 3, alphas=ALPHAS,
     if children < 2: raise ValueError(f"LMC needs at least 2 children, got {children}")
     precision = resolve_precision(precision, data.device)
     alphas = tuple(float(a) for a in alphas)
-    path = resolve_store_dir(store_dir) / 'lmc' / f"{store_key('lmc', cfg, children, alphas, split, data_fingerprint(data), precision)}.pt"
+    root, rest = resolve_store_dir(store_dir) / 'lmc', (children, alphas, split, data_fingerprint(data), precision)
+    path = adopt_legacy(root / f"{store_key('lmc', cfg, *rest)}.pt", [root / f'{k}.pt' for k in legacy_keys('lmc', cfg, *rest)])
     found = load_checked(path)
     if found is None:
         train_children(data, [cfg], children, store_dir, precision, quiet=quiet)  # the children k >= 1 as one group
         states = [child_state(data, cfg, k, store_dir, precision, quiet=quiet) for k in range(children)]
         model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
+        diverged = [_child_diverged(data, cfg, k, store_dir, precision) for k in range(children)]
         pairs, per_example = [], []
         for i, j in itertools.combinations(range(children), 2):
+            if diverged[i] or diverged[j]:  # no barrier between a diverged child and anything: recorded as such, left out of the scores
+                pairs.append({'pair': (i, j), 'error_barrier': float('nan'), 'loss_barrier': float('nan'), 'connected': False,
+                              'error_curve': [], 'loss_curve': [], 'diverged': True}); continue
             losses = interpolation_losses(model, states[i], states[j], data, alphas, split, precision=precision)
             pairs.append({'pair': (i, j), **pair_barriers(losses)}); per_example.append(example_barriers(losses))
-        found = {'pairs': pairs, 'scores': torch.stack(per_example).mean(0), 'alphas': list(alphas)}
+        scores = torch.stack(per_example).mean(0) if per_example else torch.full((len(data.y_train if split == 'train' else data.y_test),), float('nan'))
+        found = {'pairs': pairs, 'scores': scores, 'alphas': list(alphas)}
         save_checked(found, path)
     return {**found, 'pairs': pd.DataFrame(found['pairs'])}
 

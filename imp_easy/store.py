@@ -14,8 +14,8 @@ from torch import Tensor
 from .data import Data
 
 # %% auto #0
-__all__ = ['DEFAULT_STORE_DIR', 'resolve_store_dir', 'added_field', 'store_key', 'data_fingerprint', 'save_checked',
-           'load_checked', 'cached']
+__all__ = ['DEFAULT_STORE_DIR', 'resolve_store_dir', 'added_field', 'extent_field', 'key_text', 'store_key', 'adopt_legacy',
+           'data_fingerprint', 'save_checked', 'load_checked', 'cached']
 
 # %% ../nbs/04_store.ipynb #69eb1e2c
 DEFAULT_STORE_DIR = Path('~/.cache/imp_easy/store')
@@ -29,24 +29,46 @@ def added_field(default: Any) -> Any:
     "A dataclass field added after runs were stored: left out of store keys while it equals `default`."
     return dataclasses.field(default=default, metadata={'key': 'omit_default'})
 
-def _keyed_fields(obj) -> list:
-    return [f for f in dataclasses.fields(obj)
-            if not (f.metadata.get('key') == 'omit_default' and getattr(obj, f.name) == f.default)]
+def extent_field(default: Any) -> Any:
+    "A dataclass field that says how far a result goes, not what it is (e.g. IMP levels): never part of its store key."
+    return dataclasses.field(default=default, metadata={'key': 'extent'})
 
-def _canonical(obj: Any) -> Any:
+def _keyed_fields(obj, legacy: bool = False) -> list:
+    omitted = lambda f: ((f.metadata.get('key') == 'omit_default' and getattr(obj, f.name) == f.default)
+                         or (f.metadata.get('key') == 'extent' and not legacy))
+    return [f for f in dataclasses.fields(obj) if not omitted(f)]
+
+def _canonical(obj: Any, legacy: bool = False) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {'__type__': type(obj).__name__, **{f.name: _canonical(getattr(obj, f.name)) for f in _keyed_fields(obj)}}
-    if isinstance(obj, dict): return {str(k): _canonical(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(obj, (list, tuple)): return [_canonical(v) for v in obj]
+        return {'__type__': type(obj).__name__, **{f.name: _canonical(getattr(obj, f.name), legacy) for f in _keyed_fields(obj, legacy)}}
+    if isinstance(obj, dict): return {str(k): _canonical(v, legacy) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(obj, (list, tuple)): return [_canonical(v, legacy) for v in obj]
     if isinstance(obj, float): return repr(obj)
     if isinstance(obj, Path): return str(obj)
     if obj is None or isinstance(obj, (bool, int, str)): return obj
     raise TypeError(f"cannot hash a {type(obj).__name__} into a store key: use plain values, tuples, dicts or dataclasses")
 
-def store_key(*parts: Any) -> str:
-    "A 16-hex-digit key that changes whenever any of `parts` changes."
-    text = json.dumps(_canonical(list(parts)), sort_keys=True, separators=(',', ':'))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def key_text(*parts: Any, legacy: bool = False) -> str:
+    "The canonical JSON text that `store_key` hashes (`legacy`: with extent fields, as keys were before they existed)."
+    return json.dumps(_canonical(list(parts), legacy), sort_keys=True, separators=(',', ':'))
+
+def store_key(*parts: Any, legacy: bool = False) -> str:
+    "A 16-hex-digit key that changes whenever any of `parts` changes (`legacy`: the key from before extent fields)."
+    return hashlib.sha256(key_text(*parts, legacy=legacy).encode()).hexdigest()[:16]
+
+# %% ../nbs/04_store.ipynb #6cb7fca4
+def adopt_legacy(path: Path,  # where a result lives under its current key
+                 old_paths: list[Path],  # where it may live under keys of earlier versions
+                 rank: Callable[[Path], Any] = lambda p: 0,  # the most complete old entry wins (e.g. most levels done)
+                ) -> Path:
+    "`path`, after moving the best existing entry of `old_paths` there when `path` is missing; where it cannot be moved (a read-only store), that entry."
+    found = [p for p in old_paths if p.exists() and p != path]
+    if path.exists() or not found: return path
+    best = max(found, key=rank)
+    try: os.rename(best, path)
+    except OSError:
+        if not path.exists(): return best  # read it where it is
+    return path
 
 # %% ../nbs/04_store.ipynb #dca709a2
 def data_fingerprint(data: Data) -> str:
@@ -81,7 +103,7 @@ def load_checked(path: str | Path) -> Any | None:
     if len(raw) < 65 or raw[64:65] != b'\n' or hashlib.sha256(payload).hexdigest().encode() != digest:
         warnings.warn(f"{path} is truncated or corrupted (digest mismatch): ignoring it and recomputing")
         return None
-    try: return torch.load(io.BytesIO(payload), weights_only=True)
+    try: return torch.load(io.BytesIO(payload), map_location='cpu', weights_only=True)  # on the CPU wherever it was saved
     except Exception as e:
         warnings.warn(f"{path} could not be loaded ({type(e).__name__}: {e}): ignoring it and recomputing")
         return None

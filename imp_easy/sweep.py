@@ -10,14 +10,14 @@ from pathlib import Path
 
 import torch
 
-from .train import default_device
+from .train import default_device, resolve_precision
 from .store import resolve_store_dir
 from .imp import run_imp, rewind_metrics
 from .experiments import ExperimentPreset, Scheme, imp_config, load_preset_data
 from .lmc import lmc
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'SlurmOptions', 'check_executor', 'RunJob', 'submit_runs']
+__all__ = ['EXECUTORS', 'SlurmOptions', 'check_executor', 'RunJob', 'sweep_precision', 'sweep_jobs', 'submit_runs']
 
 # %% ../nbs/11_sweep.ipynb #61ea61af
 EXECUTORS = ('local', 'slurm')
@@ -73,6 +73,19 @@ def _log_tail(job, n: int = 15) -> str:
     try: return '\n'.join(Path(job.paths.stderr).read_text().splitlines()[-n:])
     except OSError: return '(no log)'
 
+def sweep_precision(precision: str,  # the figure's: 'auto', 'fp32' or 'bf16'
+                    slurm: SlurmOptions) -> str:
+    "The one precision of a sweep, fixed at submission: 'auto' is bf16 for GPU jobs, and for CPU jobs what this machine would run."
+    if precision == 'auto' and slurm.gpus_per_job > 0: return 'bf16'
+    return resolve_precision(precision, torch.device('cpu'))
+
+def sweep_jobs(p: ExperimentPreset, schemes: list[Scheme], slurm: SlurmOptions, data_dir, store: Path, precision: str,
+               lmc_children: int = 0) -> list[RunJob]:
+    "The jobs of a sweep, every one told the sweep's precision explicitly (never 'auto', which each node would resolve for itself)."
+    precision = sweep_precision(precision, slurm)
+    return [RunJob(p, s, seed, data_dir and str(Path(data_dir).expanduser().absolute()), str(store), precision, lmc_children)
+            for seed in range(p.replicates) for s in schemes]
+
 def submit_runs(p: ExperimentPreset, schemes: list[Scheme],
                 slurm: SlurmOptions = SlurmOptions(),
                 data_dir=None, store_dir=None, precision: str = 'auto',
@@ -91,8 +104,7 @@ def submit_runs(p: ExperimentPreset, schemes: list[Scheme],
     if slurm.partition: params['slurm_partition'] = slurm.partition
     if slurm.mem_gb: params['mem_gb'] = slurm.mem_gb
     ex.update_parameters(**params)
-    runs = [RunJob(p, s, seed, data_dir and str(Path(data_dir).expanduser().absolute()), str(store), precision, lmc_children)
-            for seed in range(p.replicates) for s in schemes]
+    runs = sweep_jobs(p, schemes, slurm, data_dir, store, precision, lmc_children)
     with ex.batch(): jobs = [ex.submit(r) for r in runs]
     if not quiet: print(f"submitted {len(jobs)} Slurm jobs (array {jobs[0].job_id.split('_')[0]}); logs in {folder}")
     pending, failed, done = dict(zip(jobs, runs)), [], []

@@ -16,13 +16,14 @@ from tqdm.auto import tqdm
 
 from .data import Data, TrainStream, StreamGroup, eval_batches, synthetic_data
 from .models import make_model, prunable, PAPER_MODELS
+from .store import added_field
 
 # %% auto #0
-__all__ = ['PAPER_HPARAMS', 'PAPER_REWIND_STEP', 'PRESETS', 'KNOWN_DATASETS', 'Mask', 'PRECISIONS', 'HParams', 'Preset',
-           'check_preset_names', 'training_preset', 'default_device', 'check_mask', 'apply_mask', 'state_of',
+__all__ = ['PAPER_HPARAMS', 'PAPER_REWIND_STEP', 'PRESETS', 'KNOWN_DATASETS', 'Mask', 'PRECISIONS', 'DIVERGED_LOSS', 'HParams',
+           'Preset', 'check_preset_names', 'training_preset', 'default_device', 'check_mask', 'apply_mask', 'state_of',
            'states_equal', 'native_bf16', 'resolve_precision', 'autocast', 'model_device', 'use_channels_last',
            'GroupedLinear', 'stack_models', 'stack_states', 'unstack_state', 'stack_batches', 'TrainResult',
-           'train_group', 'train', 'predict', 'evaluate']
+           'finite_state', 'train_group', 'train', 'predict', 'evaluate']
 
 # %% ../nbs/02_train.ipynb #f9d58649
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class HParams:
     milestones: tuple = (31_280, 46_920)  # steps at which the LR is multiplied by `gamma`
     gamma: float = 0.1
     warmup_steps: int = 0          # linear warmup from 0 over this many steps
+    augment: bool = added_field(True)  # SPEC's random crop + flip; off only for laptop regimes that must converge fast
 
     def __post_init__(self):
         object.__setattr__(self, 'milestones', tuple(int(m) for m in self.milestones))
@@ -212,6 +214,8 @@ class TrainResult:
     device: str
     optimizer_state: dict        # to continue with `train(..., start=stop, optimizer_state=...)`
     states: dict = field(default_factory=dict)  # step -> state, for `save_at` steps when no `on_save` is given
+    diverged_at: int | None = None  # the step where the model diverged (with on_divergence='record'); None: it did not
+    divergence: str = ''            # what was seen there: the loss, or a non-finite weight or BN buffer
 
     @property
     def final_loss(self) -> float:
@@ -221,7 +225,7 @@ class TrainResult:
 
     def summary(self) -> dict:
         "The scalar facts of the run, for tables and metrics files."
-        return {'start': self.start, 'stop': self.stop, 'final_loss': self.final_loss, 'seconds': self.seconds,
+        return {'start': self.start, 'stop': self.stop, 'final_loss': self.final_loss, 'seconds': self.seconds, 'diverged_at': self.diverged_at,
                 'images_per_second': self.images_per_second, 'precision': self.precision,
                 'channels_last': self.channels_last, 'device': self.device}
 
@@ -304,6 +308,12 @@ class _Stacked:
         return out
 
 # %% ../nbs/02_train.ipynb #702a6ca9
+DIVERGED_LOSS = 1e3  # a training loss above this is a blow-up, not training
+
+def finite_state(model: nn.Module) -> bool:
+    "Whether every weight and BN buffer of `model` is finite."
+    return all(torch.isfinite(v).all() for v in model.state_dict().values() if v.is_floating_point())
+
 def train_group(models: list[nn.Module],  # trained in place, each on its own stream
                 streams: StreamGroup,  # one stream per model; their data must be on the models' device
                 hp: HParams,
@@ -313,12 +323,14 @@ def train_group(models: list[nn.Module],  # trained in place, each on its own st
                 optimizer_states: list[dict | None] | None = None,  # continue earlier calls' optimizers; default: fresh
                 save_at: Iterable[int] = (),  # steps whose state (after that many updates) is saved
                 on_save: Callable | None = None,  # on_save(step, k, model, optimizer, losses so far); default: keep states in the results
+                on_saved: Callable | None = None,  # on_saved(step), once every model's state at `step` is saved
                 precision: str = 'auto',  # 'fp32', 'bf16' (autocast) or 'auto' (bf16 where native)
                 channels_last: bool = True,  # NHWC activations
                 check_every: int = 20,  # steps between NaN/inf checks and progress updates
                 quiet: bool = False,  # no progress bar
                 desc: str = 'train',  # progress bar label
                 stacked: bool = False,  # run the models as one stacked network (`stack_models`); same results up to rounding
+                on_divergence: str = 'raise',  # 'raise' FloatingPointError, or 'record' the step in `TrainResult.diverged_at` and go on
                ) -> list[TrainResult]:
     "Train several independent models for steps `start` .. `stop`-1, sharing the data work of each step."
     n, stop = len(models), hp.steps if stop is None else stop
@@ -331,29 +343,40 @@ def train_group(models: list[nn.Module],  # trained in place, each on its own st
     device = model_device(models[0])
     precision = resolve_precision(precision, device)
     if streams.data.device != device: raise ValueError(f"data is on {streams.data.device} but the model is on {device}: use data.to(device)")
+    if on_divergence not in ('raise', 'record'): raise ValueError(f"on_divergence must be 'raise' or 'record', got {on_divergence!r}")
     save_at = sorted({s for s in save_at if start <= s <= stop})
     channels_last = all([use_channels_last(m, channels_last) for m in models])
     fmt = torch.channels_last if channels_last else torch.contiguous_format
     stepper = (_Stacked if stacked else _Separate)(models, masks, optimizer_states, hp, device, fmt)
     results = [TrainResult(start, stop, [], [], 0., 0., precision, channels_last, str(device), {}) for _ in models]
+    def diverge(k, step, what):  # model k diverged at `step`: raise, or record it (the first time)
+        if results[k].diverged_at is not None: return
+        if on_divergence == 'raise':
+            raise FloatingPointError(f"training diverged: {what} at step {step} (lr {hp.lr_at(step):g})"
+                                     f"{f' in model {k}' if n > 1 else ''}; lower the learning rate or check the data")
+        results[k].diverged_at, results[k].divergence = step, what
+
+    def check_states(step, current):  # weights and BN buffers must stay finite (a blow-up can keep the loss finite)
+        for k, (model, _) in enumerate(current):
+            if results[k].diverged_at is None and not finite_state(model): diverge(k, step, 'a weight or BN buffer is not finite')
+
     def save(step):
         check()
-        for k, (model, opt) in enumerate(stepper.current()):
+        check_states(step, current := stepper.current())
+        for k, (model, opt) in enumerate(current):
+            if results[k].diverged_at is not None: continue  # a diverged state is never saved: a resumed run diverges again, at the same step
             if on_save: on_save(step, k, model, opt, results[k].losses)
             else: results[k].states[step] = state_of(model)
+        if on_saved: on_saved(step)
 
     pending: list[Tensor] = []
-    def check():  # move pending losses to the CPU; fail on the first non-finite one
+    def check():  # move pending losses to the CPU; a non-finite or exploding loss is a divergence
         if not pending: return
         vals = torch.stack(pending).float().cpu(); pending.clear()
         first = len(results[0].losses)
         for k, r in enumerate(results): r.losses.extend(vals[:, k].tolist())
-        bad = (~torch.isfinite(vals)).nonzero()
-        if len(bad):
-            i, k = bad[0].tolist()
-            s = start + first + i
-            raise FloatingPointError(f"training diverged: loss is {vals[i, k].item()} at step {s} (lr {hp.lr_at(s):g})"
-                                     f"{f' in model {k}' if n > 1 else ''}; lower the learning rate or check the data")
+        for i, k in (~torch.isfinite(vals) | (vals > DIVERGED_LOSS)).nonzero().tolist():
+            diverge(k, start + first + i, f"loss is {vals[i, k].item():g}")
 
     bar = tqdm(total=stop - start, desc=desc, unit='step', disable=quiet, leave=False, dynamic_ncols=True)
     t0, b = time.perf_counter(), hp.batch_size
@@ -372,7 +395,8 @@ def train_group(models: list[nn.Module],  # trained in place, each on its own st
                                 img_s=f'{n * done * b / (time.perf_counter() - t0):.0f}')
     if save_at: save(save_at.pop(0))
     seconds = time.perf_counter() - t0
-    for r, (_, opt) in zip(results, stepper.current()):
+    check_states(stop, current := stepper.current())
+    for r, (_, opt) in zip(results, current):
         r.seconds, r.images_per_second = seconds, (stop - start) * b / max(seconds, 1e-9)
         r.optimizer_state = opt.state_dict()
     return results

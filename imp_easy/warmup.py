@@ -19,13 +19,14 @@ from .data import Data, TrainStream, derive_seed
 from .models import make_model
 from .train import HParams, resolve_precision
 from .el2n import EL2NConfig
-from .imp import Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups
+from .imp import Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics
 from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked
-from .experiments import experiment_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label
+from .experiments import experiment_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label, paper_table, flag_diverged, warn_diverged
 
 # %% auto #0
-__all__ = ['PAPER_WARMUP_HPARAMS', 'WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup_group', 'run_warmup',
-           'WarmupPreset', 'warmup_preset', 'warmup_config', 'run_warmups', 'warmup_schemes', 'plot_warmup']
+__all__ = ['PAPER_WARMUP_HPARAMS', 'PAPER_WARMUP_REFERENCE', 'WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup_group',
+           'run_warmup', 'WarmupPreset', 'warmup_preset', 'warmup_config', 'run_warmups', 'warmup_schemes',
+           'warmup_paper_values', 'summarize_warmups', 'plot_warmup']
 
 # %% ../nbs/09_warmup.ipynb #70f779e4
 PAPER_WARMUP_HPARAMS = HParams(batch_size=1_024, lr=3.2, steps=7_840, milestones=(3_920, 5_880))
@@ -49,10 +50,10 @@ def warmup_phases(data: Data, cfg: WarmupConfig, store_dir=None, quiet: bool = T
                   precision: str = 'auto',  # of the networks behind the subset's scores
                  ) -> list[tuple[int, TrainStream]]:
     "The run's data phases: the warmup subset for steps 0..W-1 (if any), then all data."
-    full = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'train'))
+    full = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'train'))
     subset, _ = subset_data(data, cfg.warmup_data, cfg.seed, store_dir, quiet, precision)
     if cfg.hp.warmup_steps == 0 or subset is None: return [(0, full)]
-    warm = TrainStream(data, cfg.hp.batch_size, seed=derive_seed(cfg.seed, 'warmup'), subset=subset)
+    warm = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'warmup'), subset=subset)
     return [(0, warm), (cfg.hp.warmup_steps, full)]
 
 def warmup_dir(data: Data, cfg: WarmupConfig, store_dir=None, precision: str = 'auto') -> Path:
@@ -85,7 +86,8 @@ def run_warmup_group(data: Data, cfgs: list[WarmupConfig],
         trained = train_resumably_group(runs, hp, checkpoint_every, on_checkpoint, stacked, desc=f'warmup W = {hp.warmup_steps}',
                                         precision=precision, quiet=quiet)
         for c, run, (losses, start) in zip(members, runs, trained):
-            found[c] = {'warmup_steps': hp.warmup_steps, **trained_metrics(run.model, data, losses, t0, precision), 'resumed_from': start}
+            found[c] = {'warmup_steps': hp.warmup_steps, **trained_metrics(run.model, data, losses, t0, precision), 'resumed_from': start,
+                        **divergence_metrics(run.diverged_at, run.divergence)}  # a diverged run is a result too, flagged
             save_checked(found[c], run.checkpoint.parent / 'metrics.pt')
             run.checkpoint.unlink(missing_ok=True)
     return [found[c] for c in cfgs]
@@ -114,6 +116,8 @@ class WarmupPreset:
     el2n: EL2NConfig
     train_size: int | None = None  # as in ExperimentPreset
     replicates: int = 2
+    kinds: tuple = ('easy', 'random', 'hard')  # the subset kinds of the figure (`warmup_schemes`)
+    class_balanced: bool = False   # easiest / hardest subsets: M/C of each class (random subsets always are)
 
     @property
     def n_train(self) -> int: return training_set_size(self.dataset, self.train_size)
@@ -123,7 +127,7 @@ def warmup_preset(dataset: str, preset: str) -> WarmupPreset:
     base = experiment_preset(dataset, preset)  # the data, model and EL2N scores of the IMP figures
     if preset == 'paper':
         return WarmupPreset('paper', dataset, base.model, base.width, PAPER_WARMUP_HPARAMS, (100, 200, 400, 800, 1_600, 3_200),
-                            (5_120, 12_800, 25_600), base.el2n)
+                            (5_120, 10_240, 25_600), base.el2n, kinds=('easy', 'random'), class_balanced=True)  # 50,000: 'all data'
     if preset == 'cpu':
         return WarmupPreset('cpu', dataset, base.model, base.width, HParams(batch_size=256, lr=0.8, steps=240, milestones=(120, 180)),
                             (6, 24, 96), (256,), base.el2n, train_size=base.train_size)
@@ -146,8 +150,9 @@ def run_warmups(data: Data, p: WarmupPreset, schemes: dict[str, Pretrain], warmu
     if lockstep is None: found = [run_warmup(data, c, store_dir=store_dir, precision=precision, quiet=quiet)
                                   for c in tqdm(cfgs, desc='warmup runs', disable=quiet)]
     else: found = run_warmup_group(data, cfgs, store_dir, precision, quiet=quiet, stacked=lockstep == 'stacked')
-    return pd.DataFrame([{'scheme': label, 'kind': pre.kind, 'subset_size': pre.size or data.n_train, 'replicate': seed, **m}
-                         for (label, pre, _, seed), m in zip(jobs, found)])
+    table = pd.DataFrame([{'scheme': label, 'kind': pre.kind, 'subset_size': pre.size or data.n_train, 'replicate': seed, **m}
+                          for (label, pre, _, seed), m in zip(jobs, found)])
+    return warn_diverged(flag_diverged(table), 'warmup')
 
 def warmup_schemes(p: WarmupPreset, sizes=None, kinds=('easy', 'random', 'hard'),
                    class_balanced: bool = False, offset: int = 0,  # easiest / hardest: as in `subset_schemes`
@@ -160,20 +165,49 @@ def warmup_schemes(p: WarmupPreset, sizes=None, kinds=('easy', 'random', 'hard')
     out = dict(scheme(k, m) for k in kinds for m in (sizes or p.subset_sizes))
     return {**out, 'all data': Pretrain()}
 
+# %% ../nbs/09_warmup.ipynb #b9482efd
+PAPER_WARMUP_REFERENCE = {  # parameter -> (the paper's value for CIFAR-10, None where it gives none; source)
+    'model': ({'cifar10': 'resnet20'}, 'SPEC: LR warmup'),
+    'batch size, peak LR': ({'cifar10': (1_024, 3.2)}, 'SPEC: LR warmup'),
+    'steps, LR x0.1 at': ({'cifar10': (7_840, (3_920, 5_880))}, 'SPEC: LR warmup'),
+    'warmup lengths W': ({'cifar10': (100, 200, 400, 800, 1_600, 3_200)}, 'SPEC: LR warmup (100…3,200)'),
+    'warmup subset sizes': ({'cifar10': (5_120, 10_240, 25_600)}, "the paper's Figure 6 (its fourth, 50,000, is all data)"),
+    'subset kinds, class-balanced': ({'cifar10': (('easy', 'random'), True)}, "the paper's Figure 6: class-balanced easiest, and random"),
+    'replicates': ({'cifar10': None}, 'paper silent: our choice'),
+}
+
+def warmup_paper_values(p: WarmupPreset) -> dict:
+    "The preset's value of every parameter of `PAPER_WARMUP_REFERENCE`."
+    return {'model': p.model, 'batch size, peak LR': (p.hp.batch_size, p.hp.lr), 'steps, LR x0.1 at': (p.hp.steps, p.hp.milestones),
+            'warmup lengths W': p.warmup_steps, 'warmup subset sizes': p.subset_sizes,
+            'subset kinds, class-balanced': (p.kinds, p.class_balanced), 'replicates': p.replicates}
+
 # %% ../nbs/09_warmup.ipynb #6ff8bfff
+def summarize_warmups(runs: pd.DataFrame) -> pd.DataFrame:
+    "Mean, min, max and count `n` of the final test accuracy per scheme and W over the runs that did not diverge; `diverged` counts the others."
+    runs, keys = flag_diverged(runs), ['scheme', 'warmup_steps']
+    out = runs.groupby(keys, sort=False).diverged.sum().astype(int).reset_index()
+    stats = runs[~runs.diverged].groupby(keys, sort=False).test_accuracy.agg(['mean', 'min', 'max', 'size']).reset_index()
+    out = out.merge(stats.rename(columns={'size': 'n'}), on=keys, how='left')
+    out['n'] = out['n'].fillna(0).astype(int)
+    return out[keys + ['mean', 'min', 'max', 'n', 'diverged']]
+
 def plot_warmup(runs: pd.DataFrame, ax=None, title: str = ''):
-    "Final test accuracy (%) vs warmup steps per scheme, with the no-warmup baseline."
+    "Final test accuracy (%) vs warmup steps per scheme, with the no-warmup baseline; diverged runs are left out of the means and counted in the legend."
     ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
-    base = runs[runs.scheme == 'no warmup'].test_accuracy
-    if len(base):
-        ax.axhline(100 * base.mean(), color='k', ls='--', lw=1, label=f'no warmup ({100 * base.mean():.1f}%)')
+    runs = flag_diverged(runs)
+    diverged = lambda g: f' ({int(g.diverged.sum())} diverged, left out)' if g.diverged.any() else ''
+    nobase = runs[runs.scheme == 'no warmup']
+    base = nobase[~nobase.diverged].test_accuracy
+    if len(nobase):
+        ax.axhline(100 * base.mean(), color='k', ls='--', lw=1, label=f'no warmup ({100 * base.mean():.1f}%){diverged(nobase)}')
         ax.axhspan(100 * base.min(), 100 * base.max(), color='k', alpha=0.07, lw=0)
     rest = runs[runs.scheme != 'no warmup']
     for i, (label, g) in enumerate(rest.groupby('scheme', sort=False)):
-        s = g.groupby('warmup_steps').test_accuracy.agg(['mean', 'min', 'max']).reset_index()
+        s = g[~g.diverged].groupby('warmup_steps').test_accuracy.agg(['mean', 'min', 'max']).reset_index()
         style = {'color': 'k', 'lw': 2} if label == 'all data' else {'color': f'C{i}'}
         ax.errorbar(s.warmup_steps, 100 * s['mean'], yerr=[100 * (s['mean'] - s['min']), 100 * (s['max'] - s['mean'])],
-                    marker='o', ms=4, capsize=3, label=label, **style)
+                    marker='o', ms=4, capsize=3, label=label + diverged(g), **style)
     ws = sorted(rest.warmup_steps.unique())
     ax.set_xscale('log'); ax.set_xticks(ws, [f'{w:,}' for w in ws]); ax.minorticks_off()
     ax.set(xlabel='warmup length W (steps)', ylabel='final test accuracy (%)', title=title)

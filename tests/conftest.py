@@ -25,4 +25,5 @@ def papermill_command(nb: str, out: Path, **params) -> list[str]:
 
 def papermill(nb: str, out: Path, env: dict, **params) -> subprocess.CompletedProcess:
     "Run a notebook of nbs/ through papermill with parameters; returns the finished process."
-    return subprocess.run(papermill_command(nb, out, **params), env=env, capture_output=True, text=True, timeout=600)
+    # a hang guard, not a speed test: far above any normal smoke run, so a busy machine does not fail it
+    return subprocess.run(papermill_command(nb, out, **params), env=env, capture_output=True, text=True, timeout=3_600)

@@ -60,8 +60,21 @@ def test_fig4_smoke(tmp_path, kernel_env):
     assert r.returncode == 0, r.stderr[-3000:]
     for ext in ('png', 'svg', 'csv'): assert (out / f'fig4_cifar10_smoke.{ext}').stat().st_size > 0
     schemes = {r['scheme'] for r in read_csv(out / 'fig4_cifar10_smoke.csv')}
-    assert schemes == {'all data, t=0', 'all data, t=8', 'all data, t=4, 50% random labels', 'random 64, t=4, 50% random labels',
-                       'easiest 64, t=4, 50% random labels', 'hardest 64, t=4, 50% random labels'}
+    assert schemes == {'all data, t=0', 'all data, t=8', 'all data, t=4, 50% random labels', 'all data, t=8, 50% random labels',
+                       'random 64, t=4, 50% random labels', 'easiest 64, t=4, 50% random labels', 'hardest 64, t=4, 50% random labels'}
+    # the noisy t* line's pre-training saw the noisy labels: from the same init, data order and augmentation as clean
+    # all data at t* (replicate 0), its rewind point differs; its dense level 0 (clean labels from there) differs too
+    from imp_easy.experiments import experiment_preset, load_preset_data, all_data_schemes, noisy_all_data_schemes, imp_config
+    from imp_easy.imp import run_dir
+    from imp_easy.store import load_checked
+    from imp_easy.train import resolve_precision, states_equal
+    import torch
+    smoke = experiment_preset('cifar10', 'smoke')
+    data, precision = load_preset_data(smoke), resolve_precision('auto', torch.device('cpu'))
+    clean, noisy = (run_dir(data, imp_config(smoke, s, 0), tmp_path / 'store', precision)
+                    for s in (all_data_schemes(smoke, (1,))[0], noisy_all_data_schemes(smoke, 0.5)[1]))
+    assert not states_equal(load_checked(clean / 'rewind.pt'), load_checked(noisy / 'rewind.pt'))
+    assert not states_equal(load_checked(clean / 'level_00' / 'final.pt'), load_checked(noisy / 'level_00' / 'final.pt'))
 
 def test_fig6_smoke(tmp_path, kernel_env):
     out = tmp_path / 'out'

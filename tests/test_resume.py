@@ -32,7 +32,7 @@ def test_killed_run_resumes_identically(tmp_path):
     level0_written = (run / 'level_00' / 'final.pt').stat().st_mtime_ns
 
     for store, csv in ((killed, tmp_path / 'resumed.csv'), (clean, tmp_path / 'clean.csv')):
-        p = start(store, 0, csv); _, err = p.communicate(timeout=300)
+        p = start(store, 0, csv); _, err = p.communicate(timeout=3_600)
         assert p.returncode == 0, err
     resumed, reference = pd.read_csv(tmp_path / 'resumed.csv'), pd.read_csv(tmp_path / 'clean.csv')
     assert resumed.resumed_from[1] > 5 and resumed.resumed_from[2] == 5  # level 1 continued from its checkpoint

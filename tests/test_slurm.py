@@ -38,7 +38,7 @@ def test_fig2_sweep_survives_killed_jobs(tmp_path, kernel_env, slurm_conf):
             if killed: subprocess.run(['pkill', '-KILL', '-f', 'submitit.core._submit'])
         time.sleep(0.2)
     assert killed, 'no job was running when the first level finished'
-    output = sweep.communicate(timeout=600)[0]
+    output = sweep.communicate(timeout=3_600)[0]
     assert sweep.returncode != 0 and 'submit the sweep again to resume them' in output, output[-3000:]
     kept = {f: f.stat().st_mtime_ns for f in store.glob('imp/*/level_*/metrics.pt')}
     assert kept, 'the killed sweep left no finished level behind'

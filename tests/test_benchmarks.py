@@ -1,0 +1,27 @@
+"""The GPU lease script runs end to end on the CPU at tiny sizes, so it cannot rot between leases."""
+import json, os, subprocess, sys
+from conftest import ROOT
+
+def test_gpu_lease_dry_run(tmp_path):
+    env = {**os.environ, 'OUT': str(tmp_path), 'DEVICE': 'cpu', 'DATA': 'synthetic', 'NS': '1 2', 'STEPS': '2', 'PROFILE_N': '2',
+           'PREMISE_STEPS': '24', 'PREMISE_REWIND': '4', 'PREMISE_S': '60', 'N_LMC': '300', 'IMP_EASY_DATA': str(tmp_path / 'none'), 'PYTHON': sys.executable}
+    r = subprocess.run(['bash', 'benchmarks/gpu_lease.sh'], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1_800)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    parts = (tmp_path / 'parts.txt').read_text()
+    assert parts.count('rc 0') == 5, parts
+    report = json.loads((tmp_path / 'instability.json').read_text())
+    assert report['steps_reached'] == report['recipe_steps'] == 24 and report['full_length']
+    assert set(report['error_barrier']) == {'t=0, train', 't=0, test', 't=4, train', 't=4, test'}
+    assert all(0 <= a <= 1 for accs in report['test_accuracy'].values() for a in accs)
+    rows = (tmp_path / 'throughput.csv').read_text().splitlines()
+    assert rows[0].startswith('precision,n,way') and len(rows) == 1 + 2 * 3, rows  # fp32 and bf16: one model, N=2 group, N=2 stacked
+    assert (tmp_path / 'instability.png').stat().st_size > 1_000 and (tmp_path / 'profile_n2.txt').exists()
+
+def test_instability_stops_at_its_budget(tmp_path):
+    "With no time left after the first chunk, the children stop there and the report says how far they got."
+    r = subprocess.run([sys.executable, 'benchmarks/instability.py', '--device', 'cpu', '--data', 'synthetic', '--steps', '24', '--rewind', '4',
+                        '--budget-s', '0', '--chunk', '4', '--out', str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=900,
+                       env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    assert r.returncode == 0, r.stderr[-3000:]
+    report = json.loads((tmp_path / 'instability.json').read_text())
+    assert (report['steps_reached'], report['full_length']) == (8, False)
