@@ -289,7 +289,7 @@ def warn_diverged(table: pd.DataFrame, what: str) -> pd.DataFrame:
     "`table`, after saying (a warning: in the notebook and on stderr) which of its runs diverged, and where."
     bad = table[table.diverged]
     if len(bad):
-        where = '; '.join(f"{r.scheme}, replicate {r.replicate}" + (f", level {r.level}" if 'level' in r else '') + f" at step {int(r.diverged_at)}"
+        where = '; '.join(f"{r.scheme}, replicate {r.replicate}" + (f", level {r.level}" if hasattr(r, 'level') else '') + f" at step {int(r.diverged_at)}"
                           for r in bad.itertuples())
         warnings.warn(f"{len(bad)} {what} run(s) diverged and are recorded as diverged (chance-level accuracy, left out of the "
                       f"means): {where}")
@@ -304,15 +304,18 @@ def run_controls(data: Data, p: ExperimentPreset, scheme: Scheme, levels: list[i
     return warn_diverged(pd.concat(tables, ignore_index=True), 'control')
 
 # %% ../nbs/08_experiments.ipynb #def66dbb
-def summarize(results: pd.DataFrame, value: str = 'test_accuracy') -> pd.DataFrame:
-    "Mean, min, max and count `n` of `value` over the replicates that did not diverge, per scheme and level; `diverged` counts the others."
-    flagged, keys = flag_diverged(results), ['scheme', 'level']
-    out = flagged.groupby(keys, sort=False).agg(density=('density', 'mean'), diverged=('diverged', 'sum')).reset_index()
+def summarize(results: pd.DataFrame, value: str = 'test_accuracy',
+              by=('scheme', 'level'),  # the groups: IMP levels by default; Figure 6 groups by ('scheme', 'warmup_steps')
+             ) -> pd.DataFrame:
+    "Mean, min, max and count `n` of `value` over the replicates that did not diverge, per group (and its mean density, when the table has one); `diverged` counts the others."
+    flagged, keys = flag_diverged(results), list(by)
+    density = {'density': ('density', 'mean')} if 'density' in flagged else {}
+    out = flagged.groupby(keys, sort=False).agg(**density, diverged=('diverged', 'sum')).reset_index()
     stats = flagged[~flagged.diverged].groupby(keys, sort=False).agg(mean=(value, 'mean'), min=(value, 'min'), max=(value, 'max'),
                                                                       n=(value, 'size')).reset_index()
     out = out.merge(stats, on=keys, how='left').astype({'diverged': int})
     out['n'] = out['n'].fillna(0).astype(int)
-    return out[keys + ['density', 'mean', 'min', 'max', 'n', 'diverged']]
+    return out[keys + list(density) + ['mean', 'min', 'max', 'n', 'diverged']]
 
 def accuracy_at_densities(results: pd.DataFrame, densities, rtol: float = 0.02) -> pd.DataFrame:
     "The rows of `results` at the levels whose density is each of `densities` (within `rtol`), diverged runs left out."
@@ -374,17 +377,20 @@ def fig2_claims(results: pd.DataFrame, p: ExperimentPreset, size: int | None = N
                ) -> pd.DataFrame:
     "Figure 2's claims at high sparsity: measured differences (accuracy points) and whether each holds."
     m, half = size or p.subset_size, p.rewind_step // 2
-    high = results[results.level >= (p.levels + 1) // 2]
-    acc = high.groupby('scheme').test_accuracy.mean()
+    acc, levels = _high_sparsity(results, p)
     t0, th, ts = (acc[f'all data, t={t}'] for t in (0, half, p.rewind_step))
     rand, easy, hard = (acc[s.label] for s in subset_schemes(p, m, class_balanced=class_balanced, offset=offset))
     rows = [('rewinding to t* beats rewinding to 0', ts - t0, ts > t0),
             (f'easiest {m} at t*/2 matches all data at t*', easy - ts, easy >= ts - tolerance),
             (f'hardest {m} at t*/2 is the worst scheme at t*/2', hard - min(easy, rand, th), hard < min(easy, rand, th)),
             (f'random {m} at t*/2 matches all data at t*/2', rand - th, rand >= th - tolerance)]
+    return pd.DataFrame([{'claim': c, 'difference (points)': round(100 * d, 2), 'holds': bool(h), 'levels': levels} for c, d, h in rows])
+
+def _high_sparsity(results: pd.DataFrame, p: ExperimentPreset) -> tuple[pd.Series, str]:
+    "Mean accuracy per scheme over the second half of the levels and the replicates, and those levels as 'a–b'."
+    high = results[results.level >= (p.levels + 1) // 2]
     levels = sorted(high.level.unique())
-    return pd.DataFrame([{'claim': c, 'difference (points)': round(100 * d, 2), 'holds': bool(h),
-                          'levels': f'{levels[0]}–{levels[-1]}'} for c, d, h in rows])
+    return high.groupby('scheme').test_accuracy.mean(), f'{levels[0]}–{levels[-1]}'
 
 # %% ../nbs/08_experiments.ipynb #e3692879
 def fig4_claims(results: pd.DataFrame, p: ExperimentPreset, noises, size: int | None = None, tolerance: float = 0.005,
@@ -392,8 +398,7 @@ def fig4_claims(results: pd.DataFrame, p: ExperimentPreset, noises, size: int | 
                ) -> pd.DataFrame:
     "Figure 4's claims per noise level at high sparsity, against all data with the *same* random labels (the paper's bar)."
     m = size or p.subset_size
-    high = results[results.level >= (p.levels + 1) // 2]
-    acc = high.groupby('scheme').test_accuracy.mean()
+    acc, levels = _high_sparsity(results, p)
     clean, rows = acc[f'all data, t={p.rewind_step}'], []
     for q in noises:
         half, full = (acc[s.label] for s in noisy_all_data_schemes(p, q))
@@ -402,6 +407,5 @@ def fig4_claims(results: pd.DataFrame, p: ExperimentPreset, noises, size: int | 
                  (q, f'easiest {m} at t*/2 is the best scheme with {q:.0%} random labels', easy - max(half, full, rand, hard),
                   easy >= max(half, full, rand, hard) - tolerance),
                  (q, f'(reference) easiest {m} at t*/2, {q:.0%} random labels, against clean all data at t*', easy - clean, easy >= clean - tolerance)]
-    levels = sorted(high.level.unique())
-    return pd.DataFrame([{'noise': q, 'claim': c, 'difference (points)': round(100 * d, 2), 'holds': bool(h),
-                          'levels': f'{levels[0]}–{levels[-1]}'} for q, c, d, h in rows])
+    return pd.DataFrame([{'noise': q, 'claim': c, 'difference (points)': round(100 * d, 2), 'holds': bool(h), 'levels': levels}
+                         for q, c, d, h in rows])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, os, time
 from dataclasses import dataclass, replace, asdict
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 import torch
@@ -101,9 +101,9 @@ def pretrain_data(data: Data, cfg: IMPConfig, store_dir=None, quiet: bool = True
     return subset_data(data, cfg.pretrain, cfg.seed, store_dir, quiet, precision)
 
 # %% ../nbs/07_imp.ipynb #e51a6ce5
-def legacy_keys(kind: str, cfg: IMPConfig, *rest) -> list[str]:
-    "The keys a result of `cfg` had when an IMP run's levels were part of them: one per possible number of levels."
-    return [store_key(kind, replace(cfg, levels=k), *rest, legacy=True) for k in range(31)]
+def legacy_keys(kind: str, cfg: IMPConfig, *rest) -> Iterator[str]:
+    "The keys a result of `cfg` had when an IMP run's levels were part of them: one per possible number of levels (made as asked for)."
+    return (store_key(kind, replace(cfg, levels=k), *rest, legacy=True) for k in range(31))
 
 def _levels_done(folder: Path) -> int: return sum(1 for _ in folder.glob('level_*/metrics.pt'))
 
@@ -111,7 +111,7 @@ def run_dir(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto')
     "The store directory of the run `cfg` on `data` (a run stored under its old key, with its levels, is moved here)."
     precision = resolve_precision(precision, data.device)
     root, rest = resolve_store_dir(store_dir) / 'imp', (data_fingerprint(data), precision)
-    return adopt_legacy(root / store_key('imp', cfg, *rest), [root / k for k in legacy_keys('imp', cfg, *rest)], rank=_levels_done)
+    return adopt_legacy(root / store_key('imp', cfg, *rest), (root / k for k in legacy_keys('imp', cfg, *rest)), rank=_levels_done)
 
 def _level_dir(folder: Path, level: int) -> Path: return folder / f'level_{level:02d}'
 

@@ -159,7 +159,7 @@ def lmc(data: Data, cfg: IMPConfig, children: int = 3, alphas=ALPHAS,
     precision = resolve_precision(precision, data.device)
     alphas = tuple(float(a) for a in alphas)
     root, rest = resolve_store_dir(store_dir) / 'lmc', (children, alphas, split, data_fingerprint(data), precision)
-    path = adopt_legacy(root / f"{store_key('lmc', cfg, *rest)}.pt", [root / f'{k}.pt' for k in legacy_keys('lmc', cfg, *rest)])
+    path = adopt_legacy(root / f"{store_key('lmc', cfg, *rest)}.pt", (root / f'{k}.pt' for k in legacy_keys('lmc', cfg, *rest)))
     found = load_checked(path)
     if found is None:
         train_children(data, [cfg], children, store_dir, precision, quiet=quiet)  # the children k >= 1 as one group

@@ -177,8 +177,8 @@ def search_table(csv_path='images/laptop_search.csv') -> pd.DataFrame:
         'barrier at t=0': pct(pd.Series([b.get('0', np.nan) for b in barriers])), 't*': onset.astype('Int64'),
         'barrier at t*': pct(pd.Series(at_onset, dtype=float)),
         'P2': holds(pd.Series([None if not b else pd.notna(o) for b, o in zip(barriers, onset)], dtype=object)),
-        't*−0, 2nd sparsest': pd.Series([r.get(f'margin_level_{int(l) - 1}') for r, l in zip(t.to_dict('records'), col('levels'))]).round(2),
-        't*−0, sparsest': pd.Series([r.get(f'margin_level_{int(l)}') for r, l in zip(t.to_dict('records'), col('levels'))]).round(2),
+        't*−0, 2nd sparsest': pd.Series([r.get(f'margin_level_{int(l) - 1}') for r, l in zip(t.to_dict('records'), col('levels'))], dtype=float).round(2),
+        't*−0, sparsest': pd.Series([r.get(f'margin_level_{int(l)}') for r, l in zip(t.to_dict('records'), col('levels'))], dtype=float).round(2),
         'control (sparsest)': col('control_accuracy').round(1), 'P3': holds(col('p3')),
         'sparse − dense at 51%': col('half_weights_gain').round(1),
         'minutes P1 / P2 / P3': [' / '.join('' if pd.isna(v) else f'{v:.1f}' for v in row)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import dataclasses, hashlib, io, json, os, warnings
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import torch
 from torch import Tensor
@@ -58,12 +58,13 @@ def store_key(*parts: Any, legacy: bool = False) -> str:
 
 # %% ../nbs/04_store.ipynb #6cb7fca4
 def adopt_legacy(path: Path,  # where a result lives under its current key
-                 old_paths: list[Path],  # where it may live under keys of earlier versions
+                 old_paths: Iterable[Path],  # where it may live under keys of earlier versions (only looked at when `path` is missing)
                  rank: Callable[[Path], Any] = lambda p: 0,  # the most complete old entry wins (e.g. most levels done)
                 ) -> Path:
     "`path`, after moving the best existing entry of `old_paths` there when `path` is missing; where it cannot be moved (a read-only store), that entry."
+    if path.exists(): return path
     found = [p for p in old_paths if p.exists() and p != path]
-    if path.exists() or not found: return path
+    if not found: return path
     best = max(found, key=rank)
     try: os.rename(best, path)
     except OSError:

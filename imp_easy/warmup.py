@@ -21,12 +21,12 @@ from .train import HParams, resolve_precision
 from .el2n import EL2NConfig
 from .imp import Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics
 from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked
-from .experiments import experiment_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label, paper_table, flag_diverged, warn_diverged
+from .experiments import experiment_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label, paper_table, flag_diverged, warn_diverged, summarize
 
 # %% auto #0
 __all__ = ['PAPER_WARMUP_HPARAMS', 'PAPER_WARMUP_REFERENCE', 'WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup_group',
            'run_warmup', 'WarmupPreset', 'warmup_preset', 'warmup_config', 'run_warmups', 'warmup_schemes',
-           'warmup_paper_values', 'summarize_warmups', 'plot_warmup']
+           'warmup_paper_values', 'plot_warmup']
 
 # %% ../nbs/09_warmup.ipynb #70f779e4
 PAPER_WARMUP_HPARAMS = HParams(batch_size=1_024, lr=3.2, steps=7_840, milestones=(3_920, 5_880))
@@ -183,15 +183,6 @@ def warmup_paper_values(p: WarmupPreset) -> dict:
             'subset kinds, class-balanced': (p.kinds, p.class_balanced), 'replicates': p.replicates}
 
 # %% ../nbs/09_warmup.ipynb #6ff8bfff
-def summarize_warmups(runs: pd.DataFrame) -> pd.DataFrame:
-    "Mean, min, max and count `n` of the final test accuracy per scheme and W over the runs that did not diverge; `diverged` counts the others."
-    runs, keys = flag_diverged(runs), ['scheme', 'warmup_steps']
-    out = runs.groupby(keys, sort=False).diverged.sum().astype(int).reset_index()
-    stats = runs[~runs.diverged].groupby(keys, sort=False).test_accuracy.agg(['mean', 'min', 'max', 'size']).reset_index()
-    out = out.merge(stats.rename(columns={'size': 'n'}), on=keys, how='left')
-    out['n'] = out['n'].fillna(0).astype(int)
-    return out[keys + ['mean', 'min', 'max', 'n', 'diverged']]
-
 def plot_warmup(runs: pd.DataFrame, ax=None, title: str = ''):
     "Final test accuracy (%) vs warmup steps per scheme, with the no-warmup baseline; diverged runs are left out of the means and counted in the legend."
     ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
