@@ -118,6 +118,7 @@ class WarmupPreset:
     replicates: int = 2
     kinds: tuple = ('easy', 'random', 'hard')  # the subset kinds of the figure (`warmup_schemes`)
     class_balanced: bool = False   # easiest / hardest subsets: M/C of each class (random subsets always are)
+    image_size: int = 32           # as in ExperimentPreset (`load_preset_data` reads it)
 
     @property
     def n_train(self) -> int: return training_set_size(self.dataset, self.train_size)
@@ -130,7 +131,7 @@ def warmup_preset(dataset: str, preset: str) -> WarmupPreset:
                             (5_120, 10_240, 25_600), base.el2n, kinds=('easy', 'random'), class_balanced=True)  # 50,000: 'all data'
     if preset == 'cpu':
         return WarmupPreset('cpu', dataset, base.model, base.width, HParams(batch_size=256, lr=0.8, steps=240, milestones=(120, 180)),
-                            (6, 24, 96), (256,), base.el2n, train_size=base.train_size)
+                            (6, 24, 96), (256,), base.el2n, train_size=base.train_size, image_size=base.image_size)
     return WarmupPreset('smoke', base.dataset, base.model, base.width, HParams(batch_size=32, lr=0.4, steps=24, milestones=(12, 18)),
                         (2, 8), (64,), base.el2n)
 
