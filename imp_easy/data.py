@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #eb82e69e
 from __future__ import annotations
-import hashlib, os, pickle
+import errno, hashlib, os, pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -133,10 +133,21 @@ class DatasetSpec:
 _CIFAR_FILES = {'cifar10': ([f'data_batch_{i}' for i in range(1, 6)], ['test_batch'], b'labels'),
                 'cifar100': (['train'], ['test'], b'fine_labels')}
 
+class _CifarUnpickler(pickle.Unpickler):
+    "CIFAR's pickles hold dicts of bytes, lists of numbers and numpy arrays: any other global (a planted file's code) is refused."
+    ALLOWED = {(m, n) for m in ('numpy.core.multiarray', 'numpy._core.multiarray') for n in ('_reconstruct', 'scalar')} | {
+        ('numpy', 'ndarray'), ('numpy', 'dtype'), ('_codecs', 'encode')}
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.ALLOWED: return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"it asks to run {module}.{name}, which no CIFAR file holds (refused: only arrays, lists, "
+                                     "numbers and strings are read)")
+
+def _missing(path: Path) -> FileNotFoundError: return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+
 def _read_cifar_pickle(path: Path, label_key: bytes, title: str) -> tuple[np.ndarray, np.ndarray]:
-    if not path.exists(): raise FileNotFoundError(path)
+    if not path.exists(): raise _missing(path)
     try:
-        with open(path, 'rb') as f: d = pickle.load(f, encoding='bytes')
+        with open(path, 'rb') as f: d = _CifarUnpickler(f, encoding='bytes').load()
         x, y = np.asarray(d[b'data']), np.asarray(d[label_key])
     except Exception as e: raise _corrupt(f"{title} file {path.name}", path, f"{type(e).__name__}: {e}") from None
     if x.dtype != np.uint8 or x.ndim != 2 or x.shape[1] != 3072 or len(y) != len(x):
@@ -164,7 +175,7 @@ CINIC_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
 
 def _read_image_folder(split_dir: Path) -> tuple[Tensor, Tensor]:
     from PIL import Image
-    if not split_dir.is_dir(): raise FileNotFoundError(split_dir)
+    if not split_dir.is_dir(): raise _missing(split_dir)
     classes = sorted(p.name for p in split_dir.iterdir() if p.is_dir())
     if tuple(classes) != CINIC_CLASSES:
         raise _corrupt("CINIC-10 split", split_dir, f"class folders {classes}, expected {list(CINIC_CLASSES)}")
@@ -225,7 +236,7 @@ def load_data(name: str,  # 'cifar10', 'cifar100', 'cinic10' or 'synthetic'
     try: arrays = spec.load(folder, spec)
     except FileNotFoundError as missing:
         if not download:
-            raise DataError(f"{spec.title} not found ({missing.filename} is missing): pass download=True, or put "
+            raise DataError(f"{spec.title} not found ({missing.filename or missing} is missing): pass download=True, or put "
                             f"'{spec.folder}' into {root} (data_dir argument or $IMP_EASY_DATA)") from None
         try: spec.download(root)
         except Exception as e:

@@ -16,8 +16,8 @@ from tqdm.auto import tqdm
 from .data import Data, TrainStream, StreamGroup, derive_seed
 from .models import make_model, PAPER_MODELS
 from .subsets import random_labels
-from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, adopt_legacy
-from .train import HParams, PAPER_HPARAMS, train_group, predict, resolve_precision
+from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, adopt_legacy, store_lock
+from .train import HParams, PAPER_HPARAMS, train_group, predict, resolve_precision, numerics_signature
 
 # %% auto #0
 __all__ = ['el2n', 'EL2NConfig', 'paper_el2n_config', 'training_labels', 'el2n_record', 'el2n_scores']
@@ -75,6 +75,12 @@ def el2n_record(data: Data,  # scores are computed for data.x_train, in its orde
     path = adopt_legacy(root / f'{key}.pt', [root / f"{store_key('el2n', asked, *rest)}.pt"])  # as stored before that rule
     found = load_checked(path)
     if found is not None: return found
+    with store_lock([path]):  # another process may be computing them: wait, then read them
+        found = load_checked(path)
+        return found if found is not None else _compute_el2n(data, cfg, key, path, precision, eval_batch, quiet)
+
+def _compute_el2n(data: Data, cfg: EL2NConfig, key: str, path: Path, precision: str, eval_batch: int | None, quiet: bool) -> dict:
+    "Train the ensemble, score every training example, store the record at `path`."
     labels = training_labels(data, cfg.noise, cfg.noise_seed)
     models = [make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'el2n-init', k), width=cfg.width).to(data.device)
               for k in range(cfg.ensemble)]
@@ -88,6 +94,7 @@ def el2n_record(data: Data,  # scores are computed for data.x_train, in its orde
                            for m in tqdm(models, desc='EL2N: scoring', disable=quiet, leave=False)])
     t2 = time.perf_counter()
     record = {'scores': per_net.mean(0), 'per_net': per_net, 'labels': labels.cpu(), 'key': key, 'precision': precision,
+              'numerics': numerics_signature(data.device, precision),
               'train_seconds': t1 - t0, 'score_seconds': t2 - t1,
               'score_images_per_second': cfg.ensemble * data.n_train / (t2 - t1)}
     save_checked(record, path)

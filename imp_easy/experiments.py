@@ -4,7 +4,8 @@
 
 # %% ../nbs/08_experiments.ipynb #24f452b7
 from __future__ import annotations
-import itertools, warnings
+import io, itertools, os, warnings
+import yaml
 from dataclasses import dataclass, replace, field
 from pathlib import Path
 
@@ -19,15 +20,17 @@ from .models import PAPER_MODELS
 from .train import HParams, PAPER_HPARAMS, PAPER_REWIND_STEP, check_preset_names, KNOWN_DATASETS
 from .subsets import random_subset
 from .el2n import EL2NConfig, paper_el2n_config
+from .store import write_atomic
 from .imp import IMPConfig, LMCScore, Pretrain, run_imp, run_imps, run_reinit_control
 
 # %% auto #0
-__all__ = ['PAPER_REFERENCE', 'SUBSET_NAMES', 'SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset', 'training_set_size', 'class_count',
-           'experiment_preset', 'paper_table', 'load_preset_data', 'Scheme', 'all_data_schemes', 'choice_label',
-           'subset_schemes', 'lmc_score_config', 'noisy_all_data_schemes', 'fig2_schemes', 'imp_config', 'check_sizes',
-           'check_positive', 'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep',
-           'preset_with', 'run_schemes', 'flag_diverged', 'warn_diverged', 'run_controls', 'summarize',
-           'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'save_figure', 'figure_stem',
+__all__ = ['PAPER_REFERENCE', 'SUBSET_NAMES', 'MAX_REPLICATES', 'SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset',
+           'training_set_size', 'class_count', 'experiment_preset', 'paper_table', 'load_preset_data', 'Scheme',
+           'all_data_schemes', 'choice_label', 'subset_schemes', 'lmc_score_config', 'noisy_all_data_schemes',
+           'fig2_schemes', 'imp_config', 'check_sizes', 'check_positive', 'check_replicates', 'as_list',
+           'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep', 'preset_with',
+           'run_schemes', 'flag_diverged', 'warn_diverged', 'run_controls', 'summarize', 'accuracy_at_densities',
+           'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir', 'save_table', 'save_figure', 'figure_stem',
            'fig2_claims', 'fig4_claims']
 
 # %% ../nbs/08_experiments.ipynb #564994d6
@@ -210,6 +213,22 @@ def check_positive(**values):
     for k, v in values.items():
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1: raise ValueError(f"{k} must be a positive whole number, got {v!r}")
 
+MAX_REPLICATES = 100  # a figure of more replicates than this is a typo, not an experiment
+
+def check_replicates(replicates):
+    "`replicates` must be a whole number in [1, MAX_REPLICATES]."
+    check_positive(replicates=replicates)
+    if replicates > MAX_REPLICATES: raise ValueError(f"replicates must be at most {MAX_REPLICATES}, got {replicates:,}")
+
+def as_list(value, name: str) -> list:
+    "A list parameter as given in Python, or as papermill's `-p name '[64, 256]'` passes it (a string of a JSON/YAML list); one value is a list of one."
+    if isinstance(value, str):
+        try: value = yaml.safe_load(value)
+        except yaml.YAMLError as e: raise ValueError(f"{name} must be a list such as [1, 2], got {value!r} ({e})") from None
+    if isinstance(value, (list, tuple)): return list(value)
+    if value is None or isinstance(value, (dict, set)): raise ValueError(f"{name} must be a list such as [1, 2], got {value!r}")
+    return [value]
+
 def check_densities(p: ExperimentPreset, densities, rtol: float = 0.02):
     "Each density must be one that the preset's levels reach (within `rtol`)."
     have = [(1 - p.prune_fraction) ** k for k in range(p.levels + 1)]
@@ -250,9 +269,10 @@ def check_lockstep(lockstep):
 def preset_with(p: ExperimentPreset, levels: int | None = None, replicates: int | None = None) -> ExperimentPreset:
     "`p` with the figure's overrides of the number of levels and replicates."
     if levels is not None:
-        if not isinstance(levels, (int, np.integer)) or not 0 <= levels <= 30: raise ValueError(f"levels must be a whole number in [0, 30], got {levels!r}")
+        if not isinstance(levels, (int, np.integer)) or isinstance(levels, bool) or not 0 <= levels <= 30:
+            raise ValueError(f"levels must be a whole number in [0, 30], got {levels!r}")
         p = replace(p, levels=int(levels))
-    if replicates is not None: check_positive(replicates=replicates); p = replace(p, replicates=int(replicates))
+    if replicates is not None: check_replicates(replicates); p = replace(p, replicates=int(replicates))
     return p
 
 # %% ../nbs/08_experiments.ipynb #ec9b180a
@@ -355,13 +375,32 @@ def plot_controls(summary: pd.DataFrame, ax):
                     fmt='x', ms=8, color='k' if i == 0 else 'grey', capsize=3, label=label)
     return ax
 
-def save_figure(fig, table: pd.DataFrame, out_dir: str | Path, stem: str) -> list[Path]:
-    "Write `fig` as PNG and SVG and `table` as CSV into `out_dir`; return the paths."
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f'{stem}.png', out / f'{stem}.svg', out / f'{stem}.csv']
-    fig.savefig(paths[0], dpi=150, bbox_inches='tight'); fig.savefig(paths[1], bbox_inches='tight')
-    table.to_csv(paths[2], index=False)
-    return paths
+def check_out_dir(out_dir: str | Path) -> Path:
+    "`out_dir`, made and proven writable: figure notebooks call it before any training, not after hours of it."
+    out = Path(out_dir).expanduser()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f'.write_check.{os.getpid()}'; probe.write_bytes(b''); probe.unlink()
+    except OSError as e:
+        raise ValueError(f"out_dir {str(out)!r} is not a folder this process can write ({type(e).__name__}: {e.strerror or e}): "
+                         "pass another one (-p out_dir ...)") from None
+    return out
+
+def _figure_bytes(fig, fmt: str, **kwargs) -> bytes:
+    buf = io.BytesIO(); fig.savefig(buf, format=fmt, bbox_inches='tight', **kwargs); return buf.getvalue()
+
+def save_table(table: pd.DataFrame, path: str | Path) -> Path:
+    "Write `table` as CSV to `path` atomically (a kill leaves the old file or the new one, never half of one)."
+    return write_atomic(table.to_csv(index=False).encode(), path)
+
+def save_figure(fig, table: pd.DataFrame, out_dir: str | Path, stem: str,
+                **tables: pd.DataFrame,  # more tables, written as `<stem>_<name>.csv` (e.g. runs=results)
+               ) -> list[Path]:
+    "Write `fig` as PNG and SVG and `table` (and `tables`) as CSV into `out_dir`, each file atomically; return the paths."
+    out = check_out_dir(out_dir)
+    paths = [write_atomic(_figure_bytes(fig, 'png', dpi=150), out / f'{stem}.png'), write_atomic(_figure_bytes(fig, 'svg'), out / f'{stem}.svg'),
+             save_table(table, out / f'{stem}.csv')]
+    return paths + [save_table(t, out / f'{stem}_{name}.csv') for name, t in tables.items()]
 
 def figure_stem(figure: str,  # 'fig2', ...
                 dataset: str,  # the figure's dataset parameter

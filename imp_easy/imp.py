@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_imp.ipynb #f9d1ecce
 from __future__ import annotations
-import json, os, time
+import json, time
 from dataclasses import dataclass, replace, asdict
 from pathlib import Path
 from typing import Callable, Iterator
@@ -16,16 +16,18 @@ from tqdm.auto import tqdm
 
 from .data import Data, TrainStream, StreamGroup, derive_seed
 from .models import make_model
-from .train import HParams, train, train_group, evaluate, state_of, resolve_precision
+from .train import HParams, train, train_group, evaluate, state_of, resolve_precision, numerics_signature
 from .prune import dense_mask, prune_magnitude, mask_density
 from .subsets import random_subset, easiest, hardest
 from .el2n import EL2NConfig, el2n_record, training_labels
-from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, added_field, extent_field, adopt_legacy
+from .store import (store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, added_field, extent_field, adopt_legacy,
+                            write_atomic, store_lock, store_warning)
 
 # %% auto #0
 __all__ = ['PRETRAIN_KINDS', 'LMCScore', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_data', 'legacy_keys', 'run_dir',
-           'trained_metrics', 'Resumable', 'train_resumably_group', 'train_resumably', 'divergence_metrics',
-           'lockstep_groups', 'run_imp', 'run_imps', 'rewind_state', 'rewind_metrics', 'run_reinit_control']
+           'note_numerics', 'numerics_metrics', 'check_read_back', 'trained_metrics', 'Resumable',
+           'train_resumably_group', 'train_resumably', 'divergence_metrics', 'lockstep_groups', 'run_imp', 'run_imps',
+           'rewind_state', 'rewind_metrics', 'run_reinit_control']
 
 # %% ../nbs/07_imp.ipynb #ccb1861d
 PRETRAIN_KINDS = ('all', 'random', 'easy', 'hard', 'low_barrier')
@@ -122,16 +124,46 @@ def _open_run(data: Data, cfg: IMPConfig, store_dir, precision: str) -> Path:
     "The run's folder, made with its readable `config.json` (without `levels`: not part of the run) when new."
     folder = run_dir(data, cfg, store_dir, precision)
     if not (folder / 'config.json').exists():  # a finished, read-only store is never written
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f'.config.json.{os.getpid()}.tmp'
-        tmp.write_text(json.dumps({k: v for k, v in asdict(cfg).items() if k != 'levels'}, indent=1, default=str))
-        os.replace(tmp, folder / 'config.json')
+        write_atomic(json.dumps({k: v for k, v in asdict(cfg).items() if k != 'levels'}, indent=1, default=str).encode(), folder / 'config.json')
     return folder
+
+_SAID: set = set()  # what this process has already said about numerics signatures
+
+def _say_once(what, message: str):
+    if what not in _SAID: _SAID.add(what); store_warning(message, stacklevel=4)
+
+def note_numerics(folder: Path, device: torch.device, precision: str):
+    "Before training into the run at `folder`: add this process's numerics signature to its `numerics.pt`, and say once when the run had another."
+    here, seen = numerics_signature(device, precision), load_checked(folder / 'numerics.pt') or []
+    if here in seen: return
+    if seen: _say_once((folder, here), f"{folder.name}: resuming a run trained under another numerics signature ({' + '.join(seen)}) "
+                                         f"in this process ({here}); resuming anyway: from here on its numbers are not bit-reproducible "
+                                         "(both signatures are kept in its metrics)")
+    save_checked(seen + [here], folder / 'numerics.pt')
+
+def numerics_metrics(folder: Path) -> dict:
+    "What a result records of how its run was computed: every signature that trained it so far, and whether there was just one."
+    seen = load_checked(folder / 'numerics.pt') or []
+    return {'numerics': ' + '.join(seen), 'bit_reproducible': len(seen) == 1}
+
+def check_read_back(rows: list[dict], device: torch.device, precision: str):
+    "Say once when stored results were trained under another numerics signature than this process's (they are read as stored)."
+    here = numerics_signature(device, precision)
+    for stored in dict.fromkeys(r['numerics'] for r in rows if r.get('numerics') and here not in r['numerics'].split(' + ')):
+        _say_once(('read', stored, here), f"reading back results trained under another numerics signature ({stored}) in this process "
+                                          f"({here}): they are the stored numbers; rerunning or extending them here would not be bit-identical")
 
 def _rewind_point(data, cfg, folder, store_dir, precision, quiet) -> dict:
     "w_{t_r}, trained and stored when missing; a phase 1 that diverged is stored with `phase1_diverged.pt` beside it."
     found = load_checked(folder / 'rewind.pt')
     if found is not None: return found
+    with store_lock([folder]):  # another process may be computing it: wait, then read it
+        found = load_checked(folder / 'rewind.pt')
+        return found if found is not None else _pretrain(data, cfg, folder, store_dir, precision, quiet)
+
+def _pretrain(data, cfg, folder, store_dir, precision, quiet) -> dict:
+    "Phase 1: train w_{t_r} and store it (and its divergence marker, if it diverged)."
+    note_numerics(folder, data.device, precision)
     model = _init_model(data, cfg)
     subset, labels = pretrain_data(data, cfg, store_dir, quiet, precision)
     stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'pretrain'), subset=subset, labels=labels)
@@ -149,7 +181,7 @@ def _phase1_diverged(data, cfg, folder, rewind, precision) -> tuple[dict, dict] 
     model = _init_model(data, cfg); model.load_state_dict(rewind)
     test = evaluate(model, data, precision=precision)
     metrics = {'level': 0, 'density': 1.0, 'test_accuracy': test['accuracy'], 'test_loss': test['loss'], 'train_loss': float('nan'),
-               'seconds': 0.0, 'resumed_from': cfg.rewind_step, **marker}
+               'seconds': 0.0, 'resumed_from': cfg.rewind_step, **marker, **numerics_metrics(folder)}
     save_checked(rewind, _level_dir(folder, 0) / 'final.pt'); save_checked(metrics, _level_dir(folder, 0) / 'metrics.pt')
     return metrics, rewind
 
@@ -236,10 +268,10 @@ def divergence_metrics(diverged_at: int | None, what: str = '') -> dict:
     "What a result records of its divergence: nothing for a normal one (so its metrics stay as they always were)."
     return {} if diverged_at is None else {'diverged': True, 'diverged_at': diverged_at, 'divergence': what}
 
-def _finish_level(data, run: Resumable, level, losses, resumed_from, t0, precision) -> tuple[dict, dict]:
+def _finish_level(data, run: Resumable, folder: Path, level, losses, resumed_from, t0, precision) -> tuple[dict, dict]:
     "Write a trained (or diverged) level's final weights and metrics, drop its checkpoint."
     metrics = {'level': level, 'density': mask_density(run.mask), **trained_metrics(run.model, data, losses, t0, precision),
-               'resumed_from': resumed_from, **divergence_metrics(run.diverged_at, run.divergence)}
+               'resumed_from': resumed_from, **divergence_metrics(run.diverged_at, run.divergence), **numerics_metrics(folder)}
     final = state_of(run.model)
     save_checked(final, run.checkpoint.parent / 'final.pt')
     save_checked(metrics, run.checkpoint.parent / 'metrics.pt')
@@ -263,6 +295,14 @@ def run_imp(data: Data, cfg: IMPConfig,
            ) -> pd.DataFrame:
     "Run (or resume, or read back) IMP with rewinding; one row per level with density and test accuracy."
     return run_imps(data, [cfg], store_dir, precision, checkpoint_every, on_checkpoint, quiet, until_level)[0]
+
+def _stored_to(folder: Path, last: int) -> bool:
+    "Whether the run at `folder` has every level up to `last` stored (or stored as diverged before it)."
+    for level in range(last + 1):
+        done = _finished_level(folder, level)
+        if done is None: return False
+        if done[0].get('diverged'): return True
+    return True
 
 def _finished_level(folder: Path, level: int) -> tuple[dict, dict] | None:
     metrics = load_checked(_level_dir(folder, level) / 'metrics.pt')
@@ -296,27 +336,34 @@ def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and
     last = cfgs[0].levels if until_level is None else until_level
     if not 0 <= last <= cfgs[0].levels: raise ValueError(f"until_level must be in [0, {cfgs[0].levels}], got {until_level}")
     folders = [_open_run(data, c, store_dir, precision) for c in cfgs]
+    to_train = [f for f in folders if not _stored_to(f, last)]
+    with store_lock(to_train):  # another process training one of them: wait for it, then read its levels
+        return _imp_levels(data, cfgs, folders, last, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked, bool(to_train))
+
+def _imp_levels(data, cfgs, folders, last, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked, unfinished) -> list[pd.DataFrame]:
+    "The body of `run_imps`: every level of every run, read back or trained in lockstep (the runs' locks held)."
     rewinds = [_rewind_point(data, c, f, store_dir, precision, quiet) for c, f in zip(cfgs, folders)]
     masks = []
     for c, f in zip(cfgs, folders):
         masks.append(load_checked(_level_dir(f, 0) / 'mask.pt'))
         if masks[-1] is None: masks[-1] = dense_mask(_init_model(data, c)); save_checked(masks[-1], _level_dir(f, 0) / 'mask.pt')
     rows, live = [[] for _ in cfgs], list(range(len(cfgs)))  # a run whose level diverged trains no further levels
-    unfinished = not all((_level_dir(f, k) / 'metrics.pt').exists() for f in folders for k in range(last + 1))  # only shows the bar
     for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not unfinished, leave=False):
         done = {i: _finished_level(folders[i], level) or (_phase1_diverged(data, cfgs[i], folders[i], rewinds[i], precision) if level == 0 else None)
                 for i in live}
         todo = [i for i in live if done[i] is None]
+        for i in todo: note_numerics(folders[i], data.device, precision)
         runs, t0 = [_level_run(data, cfgs[i], folders[i], level, rewinds[i], masks[i]) for i in todo], time.perf_counter()
         trained = train_resumably_group(runs, cfgs[0].hp, checkpoint_every, on_checkpoint and (lambda step: on_checkpoint(level, step)),
                                         stacked, desc=f'level {level} ({mask_density(masks[todo[0]]):.1%} weights)' if todo else '',
                                         precision=precision, quiet=quiet)
-        for i, run, (losses, start) in zip(todo, runs, trained): done[i] = _finish_level(data, run, level, losses, start, t0, precision)
+        for i, run, (losses, start) in zip(todo, runs, trained): done[i] = _finish_level(data, run, folders[i], level, losses, start, t0, precision)
         for i in list(live):
             metrics, final = done[i]
             rows[i].append(metrics)
             if metrics.get('diverged'): live.remove(i)
             elif level < last: masks[i] = _mask_after(data, cfgs[i], folders[i], level, masks[i], final)
+    check_read_back([m for r in rows for m in r], data.device, precision)
     return [pd.DataFrame(r) for r in rows]
 
 def rewind_state(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto', quiet: bool = True) -> dict:
@@ -352,16 +399,23 @@ def run_reinit_control(data: Data, cfg: IMPConfig,
     for level in levels:
         ldir = _level_dir(folder, level)
         metrics = load_checked(ldir / 'reinit_metrics.pt')
-        if metrics is None:
-            mask = load_checked(ldir / 'mask.pt')
-            if mask is None: continue  # the run diverged before this level: it has no mask to control
-            model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'reinit', level), width=cfg.width).to(data.device)
-            stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'levels'))
-            t0 = time.perf_counter()
-            res = train(model, stream, cfg.hp, start=cfg.rewind_step, mask=mask, precision=precision, quiet=quiet,
-                        desc=f'control: level {level} mask, fresh init', on_divergence='record')
-            metrics = {'level': level, 'density': mask_density(mask), **trained_metrics(model, data, res.losses, t0, precision),
-                       **divergence_metrics(res.diverged_at, res.divergence)}
-            save_checked(metrics, ldir / 'reinit_metrics.pt')
-        rows.append(metrics)
+        if metrics is None and (ldir / 'mask.pt').exists():  # (no mask: the run diverged before this level)
+            with store_lock([folder]): metrics = _control(data, cfg, folder, level, precision, quiet)
+        if metrics is not None: rows.append(metrics)
     return pd.DataFrame(rows)
+
+def _control(data: Data, cfg: IMPConfig, folder: Path, level: int, precision: str, quiet: bool) -> dict | None:
+    "The control of one level's mask: read back (another process may have trained it meanwhile) or trained and stored."
+    ldir = _level_dir(folder, level)
+    found, mask = load_checked(ldir / 'reinit_metrics.pt'), load_checked(ldir / 'mask.pt')
+    if found is not None or mask is None: return found
+    note_numerics(folder, data.device, precision)
+    model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'reinit', level), width=cfg.width).to(data.device)
+    stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'levels'))
+    t0 = time.perf_counter()
+    res = train(model, stream, cfg.hp, start=cfg.rewind_step, mask=mask, precision=precision, quiet=quiet,
+                desc=f'control: level {level} mask, fresh init', on_divergence='record')
+    metrics = {'level': level, 'density': mask_density(mask), **trained_metrics(model, data, res.losses, t0, precision),
+               **divergence_metrics(res.diverged_at, res.divergence), **numerics_metrics(folder)}
+    save_checked(metrics, ldir / 'reinit_metrics.pt')
+    return metrics

@@ -20,8 +20,9 @@ from tqdm.auto import tqdm
 from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
-from .store import load_checked, save_checked, store_key, data_fingerprint, resolve_store_dir, adopt_legacy
-from .imp import IMPConfig, LMCScore, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group, lockstep_groups, legacy_keys, divergence_metrics
+from .store import load_checked, save_checked, store_key, data_fingerprint, resolve_store_dir, adopt_legacy, store_lock
+from .imp import (IMPConfig, LMCScore, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group,
+                          lockstep_groups, legacy_keys, divergence_metrics, note_numerics, numerics_metrics)
 from .experiments import ExperimentPreset, Scheme, imp_config, check_lockstep
 
 # %% auto #0
@@ -101,6 +102,7 @@ def _child_run(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str
     stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'child', child))
     path = _child_path(data, cfg, child, store_dir, precision)
     path.parent.mkdir(parents=True, exist_ok=True)
+    note_numerics(run_dir(data, cfg, store_dir, precision), data.device, precision)
     return Resumable(model, [(cfg.rewind_step, stream)], path.with_suffix('.checkpoint.pt'))
 
 def _recipes(cfgs: list[IMPConfig]) -> list[list[IMPConfig]]:
@@ -111,13 +113,16 @@ def _train_missing_children(data: Data, wanted: list[tuple[IMPConfig, int]], sto
                             checkpoint_every: int, on_checkpoint: Callable | None, quiet: bool):
     "Train the (run, child ≥ 1) pairs in `wanted` that the store lacks, each recipe's as one group."
     for group in _recipes([c for c, _ in wanted]):
-        missing = [(c, k) for c, k in dict.fromkeys(wanted) if c in group and load_checked(_child_path(data, c, k, store_dir, precision)) is None]
-        runs = [_child_run(data, c, k, store_dir, precision, quiet) for c, k in missing]
-        train_resumably_group(runs, group[0].hp, checkpoint_every, on_checkpoint, stacked, desc='LMC children', precision=precision, quiet=quiet)
-        for (c, k), run in zip(missing, runs):
-            path = _child_path(data, c, k, store_dir, precision)
-            if run.diverged_at is not None: save_checked(divergence_metrics(run.diverged_at, run.divergence), path.with_suffix('.diverged.pt'))
-            save_checked(state_of(run.model), path); run.checkpoint.unlink(missing_ok=True)
+        missing = lambda: [(c, k) for c, k in dict.fromkeys(wanted) if c in group and load_checked(_child_path(data, c, k, store_dir, precision)) is None]
+        if not missing(): continue
+        with store_lock({run_dir(data, c, store_dir, precision) for c, _ in missing()}):  # then look again: another process may have trained some
+            todo = missing()
+            runs = [_child_run(data, c, k, store_dir, precision, quiet) for c, k in todo]
+            train_resumably_group(runs, group[0].hp, checkpoint_every, on_checkpoint, stacked, desc='LMC children', precision=precision, quiet=quiet)
+            for (c, k), run in zip(todo, runs):
+                path = _child_path(data, c, k, store_dir, precision)
+                if run.diverged_at is not None: save_checked(divergence_metrics(run.diverged_at, run.divergence), path.with_suffix('.diverged.pt'))
+                save_checked(state_of(run.model), path); run.checkpoint.unlink(missing_ok=True)
 
 def _child_diverged(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str) -> bool:
     "Whether child `child` diverged: child 0 is level 0 of the run (its metrics say), the others have a marker beside them."
@@ -174,7 +179,7 @@ def lmc(data: Data, cfg: IMPConfig, children: int = 3, alphas=ALPHAS,
             losses = interpolation_losses(model, states[i], states[j], data, alphas, split, precision=precision)
             pairs.append({'pair': (i, j), **pair_barriers(losses)}); per_example.append(example_barriers(losses))
         scores = torch.stack(per_example).mean(0) if per_example else torch.full((len(data.y_train if split == 'train' else data.y_test),), float('nan'))
-        found = {'pairs': pairs, 'scores': scores, 'alphas': list(alphas)}
+        found = {'pairs': pairs, 'scores': scores, 'alphas': list(alphas), **numerics_metrics(run_dir(data, cfg, store_dir, precision))}
         save_checked(found, path)
     return {**found, 'pairs': pd.DataFrame(found['pairs'])}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json, time
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -16,14 +17,14 @@ from .models import make_model
 from .train import HParams, evaluate, resolve_precision
 from .el2n import EL2NConfig
 from .experiments import (ExperimentPreset, load_preset_data, all_data_schemes, imp_config, run_schemes, run_controls,
-                                  summarize, plot_accuracy_vs_density, plot_controls)
+                                  summarize, plot_accuracy_vs_density, plot_controls, save_table)
 from .imp import run_imp
 from .lmc import child_state, lmc_onset
 
 # %% auto #0
 __all__ = ['ONSET_STEPS', 'LAPTOP_SEARCH', 'laptop_preset', 'dense_fit', 'onset_table', 'measured_onset', 'rewinding_runs',
-           'rewinding_verdict', 'timed', 'candidate_settings', 'measure', 'record', 'run_search', 'search_table',
-           'plot_rewinding']
+           'rewinding_verdict', 'timed', 'candidate_settings', 'measure', 'record', 'Trial', 'run_search',
+           'search_table', 'plot_rewinding']
 
 # %% ../nbs/12_regime.ipynb #cee3a8a9
 def laptop_preset(name: str,  # the candidate's name in the search table
@@ -102,18 +103,21 @@ def candidate_settings(p: ExperimentPreset) -> dict:
             'augment': p.hp.augment, 'levels': p.levels, 'prune_fraction': round(p.prune_fraction, 4)}
 
 def measure(p: ExperimentPreset, stages=('p1', 'p2', 'p3'), data: Data | None = None, data_dir=None, store_dir=None,
-            precision: str = 'auto') -> dict:
-    "One candidate's row of the search table: the stages asked for, each with its minutes; P3 rewinds to the measured t*."
+            precision: str = 'auto',
+            rewind_step: int | None = None,  # P3's rewind step; None: the measured t*
+           ) -> dict:
+    "One candidate's row of the search table: the stages asked for, each with its minutes."
     data = data or load_preset_data(p, data_dir)
     row = {'name': p.name, **candidate_settings(p), 'precision': resolve_precision(precision, data.device)}
     if 'p1' in stages: row.update(dense_fit(data, p, store_dir, precision))
     if 'p2' in stages or 'p3' in stages:
         onset, minutes = timed(lambda: onset_table(data, p, store_dir=store_dir, precision=precision))
-        if 'p2' in stages: row['p2_minutes'] = minutes
+        if 'p2' in stages and minutes >= 0.1: row['p2_minutes'] = minutes  # (a dozen trainings take minutes; seconds: it was read back)
         row['test_error_barriers'] = json.dumps({int(t): round(b, 4) for t, b in zip(onset.rewind_step, onset.test_error_barrier)})
         row['onset'] = measured_onset(onset)
     if 'p3' in stages and row['onset'] is not None:
-        at = replace(p, rewind_step=row['onset'])
+        at = replace(p, rewind_step=rewind_step or row['onset'])
+        row['p3_rewind_step'] = at.rewind_step
         results, controls = rewinding_runs(data, at, store_dir, precision)
         row.update(rewinding_verdict(results, controls, at))
         row['p3_minutes'] = (results.groupby('level').seconds.max().sum() + controls.seconds.sum()) / 60
@@ -133,32 +137,42 @@ def record(row: dict, csv_path: str | Path) -> pd.DataFrame:
         if at: rows[at[0]] = merged
         else: rows.append(merged)
         table = pd.DataFrame(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp'); table.to_csv(tmp, index=False); tmp.replace(path)
+    save_table(table, path)
     return table
 
 # %% ../nbs/12_regime.ipynb #3f8412db
-def _named(model='resnet20', image_size=16, train_size=5_000, steps=800, augment=False, levels=4) -> ExperimentPreset:
+class Trial(NamedTuple):
+    "One row of the search: a candidate, the stages it gets, and P3's rewind step when it is not the measured t*."
+    preset: ExperimentPreset
+    stages: tuple
+    rewind_step: int | None = None
+
+def _named(model='resnet20', image_size=16, train_size=5_000, steps=800, augment=False, levels=4, rewound_to=None) -> ExperimentPreset:
     name = (f"{model.replace('resnet', 'ResNet-')}, {image_size}px, {train_size:,} images, {steps:,} steps"
-            f"{'' if augment else ', no augmentation'}{'' if levels == 4 else f', {levels} levels'}")
+            f"{'' if augment else ', no augmentation'}{'' if levels == 4 else f', {levels} levels'}"
+            f"{'' if rewound_to is None else f', rewound to {rewound_to}'}")
     return laptop_preset(name, model, image_size=image_size, train_size=train_size, steps=steps, augment=augment, levels=levels)
 
-LAPTOP_SEARCH: list[tuple[ExperimentPreset, tuple]] = [  # (candidate, stages), in the order tried
-    (_named(train_size=2_500, steps=800, augment=True), ('p1',)),
-    (_named(train_size=2_500, steps=1_200, augment=True), ('p1',)),
-    (_named(train_size=5_000, steps=1_200, augment=True), ('p1',)),
-    (_named('resnet14', train_size=2_500, steps=800, augment=True), ('p1',)),
-    (_named(train_size=5_000, steps=2_000, augment=True), ('p1',)),
-    (_named(image_size=32, train_size=2_500, steps=800, augment=True), ('p1',)),
-    (_named(train_size=1_000, steps=1_200, augment=True), ('p1',)),
-    (_named(train_size=2_500, steps=800), ('p1',)),
-    (_named(train_size=5_000, steps=800), ('p1', 'p2', 'p3')),
-    (_named(train_size=5_000, steps=800, levels=6), ('p1', 'p2', 'p3')),  # the same runs, two levels further (1.8% weights)
+LAPTOP_SEARCH: list[Trial] = [  # in the order tried
+    Trial(_named(train_size=2_500, steps=800, augment=True), ('p1',)),
+    Trial(_named(train_size=2_500, steps=1_200, augment=True), ('p1',)),
+    Trial(_named(train_size=5_000, steps=1_200, augment=True), ('p1',)),
+    Trial(_named('resnet14', train_size=2_500, steps=800, augment=True), ('p1',)),
+    Trial(_named(train_size=5_000, steps=2_000, augment=True), ('p1',)),
+    Trial(_named(image_size=32, train_size=2_500, steps=800, augment=True), ('p1',)),
+    Trial(_named(train_size=1_000, steps=1_200, augment=True), ('p1',)),
+    Trial(_named(train_size=2_500, steps=800), ('p1',)),
+    Trial(_named(train_size=5_000, steps=800), ('p1', 'p2', 'p3')),
+    Trial(_named(train_size=5_000, steps=800, levels=6), ('p1', 'p2', 'p3')),  # the same runs, two levels further (1.8% weights)
+    # the dense onset may come before the sparse networks' (Frankle et al. 2020): rewind 4x later
+    Trial(_named(train_size=5_000, steps=800, rewound_to=100), ('p1', 'p2', 'p3'), 100),
+    Trial(_named(train_size=5_000, steps=800, levels=6, rewound_to=100), ('p1', 'p2', 'p3'), 100),
 ]
 
 def run_search(search=LAPTOP_SEARCH, csv_path='images/laptop_search.csv', data_dir=None, store_dir=None, precision: str = 'auto'):
-    "Measure every candidate of `search` at its stages and record its row (resumable: finished stages are read back)."
-    for p, stages in search: record(measure(p, stages, data_dir=data_dir, store_dir=store_dir, precision=precision), csv_path)
+    "Measure every trial of `search` and record its row (resumable: finished stages are read back)."
+    for t in search:
+        record(measure(t.preset, t.stages, data_dir=data_dir, store_dir=store_dir, precision=precision, rewind_step=t.rewind_step), csv_path)
 
 # %% ../nbs/12_regime.ipynb #3f67321c
 def search_table(csv_path='images/laptop_search.csv') -> pd.DataFrame:
@@ -177,12 +191,18 @@ def search_table(csv_path='images/laptop_search.csv') -> pd.DataFrame:
         'barrier at t=0': pct(pd.Series([b.get('0', np.nan) for b in barriers])), 't*': onset.astype('Int64'),
         'barrier at t*': pct(pd.Series(at_onset, dtype=float)),
         'P2': holds(pd.Series([None if not b else pd.notna(o) for b, o in zip(barriers, onset)], dtype=object)),
-        't*−0, 2nd sparsest': pd.Series([r.get(f'margin_level_{int(l) - 1}') for r, l in zip(t.to_dict('records'), col('levels'))], dtype=float).round(2),
-        't*−0, sparsest': pd.Series([r.get(f'margin_level_{int(l)}') for r, l in zip(t.to_dict('records'), col('levels'))], dtype=float).round(2),
+        'P3 rewound to': col('p3_rewind_step').fillna(onset.where(col('p3').notna())).astype('Int64'),
+        'rewound−0, 2nd sparsest': pd.Series([r.get(f'margin_level_{int(l) - 1}') for r, l in zip(t.to_dict('records'), col('levels'))], dtype=float).round(2),
+        'rewound−0, sparsest': pd.Series([r.get(f'margin_level_{int(l)}') for r, l in zip(t.to_dict('records'), col('levels'))], dtype=float).round(2),
         'control (sparsest)': col('control_accuracy').round(1), 'P3': holds(col('p3')),
         'sparse − dense at 51%': col('half_weights_gain').round(1),
         'minutes P1 / P2 / P3': [' / '.join('' if pd.isna(v) else f'{v:.1f}' for v in row)
-                                 for row in zip(col('p1_minutes'), col('p2_minutes'), col('p3_minutes'))]})
+                                 for row in zip(col('p1_minutes'), _p2_minutes(t, col('p2_minutes')), col('p3_minutes'))]})
+
+def _p2_minutes(t: pd.DataFrame, p2: pd.Series) -> pd.Series:
+    "P2's minutes, where a trial read its onset back, those of the trial that trained it (the same candidate up to levels and rewind)."
+    same_onset = [t[c].astype(str) for c in ('model', 'width', 'image_size', 'train_size', 'steps', 'augment')]
+    return p2.fillna(p2.groupby(same_onset).transform('max'))
 
 # %% ../nbs/12_regime.ipynb #2594b6ad
 def plot_rewinding(results: pd.DataFrame, controls: pd.DataFrame, p: ExperimentPreset, ax=None):
@@ -190,6 +210,6 @@ def plot_rewinding(results: pd.DataFrame, controls: pd.DataFrame, p: ExperimentP
     summary = summarize(pd.concat([results, controls], ignore_index=True))
     dense = summary[(summary.scheme == f'all data, t={p.rewind_step}') & (summary.level == 0)].iloc[0]
     ax = plot_accuracy_vs_density(summary[~summary.scheme.str.contains('random reinit')], ax, dense=dense,
-                                  title=f'{p.name}: IMP rewound to 0 and to t* = {p.rewind_step} ({p.replicates} replicates)')
+                                  title=f'{p.name}\nIMP rewound to 0 and to step {p.rewind_step} ({p.replicates} replicates)')
     plot_controls(summary, ax).legend(fontsize=7, loc='lower left')
     return summary

@@ -4,7 +4,8 @@
 
 # %% ../nbs/04_store.ipynb #767c4ca4
 from __future__ import annotations
-import dataclasses, hashlib, io, json, os, warnings
+import dataclasses, hashlib, io, json, os, re, socket, sys, threading, time, warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -14,8 +15,9 @@ from torch import Tensor
 from .data import Data
 
 # %% auto #0
-__all__ = ['DEFAULT_STORE_DIR', 'resolve_store_dir', 'added_field', 'extent_field', 'key_text', 'store_key', 'adopt_legacy',
-           'data_fingerprint', 'save_checked', 'load_checked', 'cached']
+__all__ = ['DEFAULT_STORE_DIR', 'HEARTBEAT_S', 'STALE_S', 'resolve_store_dir', 'to_terminal', 'store_warning', 'added_field',
+           'extent_field', 'key_text', 'store_key', 'data_fingerprint', 'file_identity', 'write_atomic', 'save_checked',
+           'load_checked', 'adopt_legacy', 'lock_path', 'store_lock', 'cached']
 
 # %% ../nbs/04_store.ipynb #69eb1e2c
 DEFAULT_STORE_DIR = Path('~/.cache/imp_easy/store')
@@ -23,6 +25,19 @@ DEFAULT_STORE_DIR = Path('~/.cache/imp_easy/store')
 def resolve_store_dir(store_dir: str | Path | None = None) -> Path:
     "The store's root: `store_dir`, else `$IMP_EASY_STORE`, else `~/.cache/imp_easy/store`."
     return Path(store_dir or os.environ.get('IMP_EASY_STORE') or DEFAULT_STORE_DIR).expanduser()
+
+# %% ../nbs/04_store.ipynb #fb100ea4
+def to_terminal(message: str):
+    "Inside a Jupyter kernel (a notebook run by papermill), also write `message` to the terminal that started it."
+    if sys.stderr is sys.__stderr__ or sys.__stderr__ is None: return  # a plain process: its stderr is the terminal
+    try: fd = sys.stderr.fileno()  # ipykernel watching fd 2: a copy of the kernel's original stderr, not the notebook
+    except (OSError, ValueError, io.UnsupportedOperation): fd = sys.__stderr__.fileno()  # not watching: fd 2 is the original
+    try: os.write(fd, f'{message}\n'.encode())
+    except OSError: pass
+
+def store_warning(message: str, stacklevel: int = 3):
+    "A warning (shown in the notebook) that is also said on the terminal."
+    warnings.warn(message, stacklevel=stacklevel); to_terminal(f'imp_easy warning: {message}')
 
 # %% ../nbs/04_store.ipynb #6da25071
 def added_field(default: Any) -> Any:
@@ -56,6 +71,72 @@ def store_key(*parts: Any, legacy: bool = False) -> str:
     "A 16-hex-digit key that changes whenever any of `parts` changes (`legacy`: the key from before extent fields)."
     return hashlib.sha256(key_text(*parts, legacy=legacy).encode()).hexdigest()[:16]
 
+# %% ../nbs/04_store.ipynb #dca709a2
+def data_fingerprint(data: Data) -> str:
+    "A digest of the name, images and labels of `data` (cached on the object)."
+    if getattr(data, '_fingerprint', None) is None:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(data.name.encode())
+        for t in (data.x_train, data.y_train, data.x_test, data.y_test): h.update(t.contiguous().cpu().numpy().tobytes())
+        data._fingerprint = h.hexdigest()
+    return data._fingerprint
+
+# %% ../nbs/04_store.ipynb #fc82f12d
+_BOUND = b'bound '  # a bound file's header: b'bound <payload digest> <bound digest>\n' (136 bytes)
+_HEADER = len(_BOUND) + 64 + 1 + 64 + 1
+
+def file_identity(path: str | Path) -> str:
+    "What a stored file is, read off its path: the last store key in it and what lies below (`<key>/level_02/metrics.pt`), else its name."
+    parts = Path(path).parts
+    keyed = [i for i, p in enumerate(parts) if re.fullmatch(r'[0-9a-f]{16}(\.[\w.]+)?', p)]
+    return '/'.join(parts[keyed[-1] if keyed else -1:])
+
+def _digest(*chunks: bytes) -> bytes: return hashlib.sha256(b'\n'.join(chunks)).hexdigest().encode()
+
+def _bound_file(payload: bytes, identity: str) -> bytes:
+    return _BOUND + _digest(payload) + b' ' + _digest(identity.encode(), payload) + b'\n' + payload
+
+def write_atomic(data: bytes, path: str | Path) -> Path:
+    "Write `data` to `path` through a temporary file and a rename: a reader sees the old file or the whole new one."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    with open(tmp, 'wb') as f: f.write(data); f.flush(); os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return path
+
+# %% ../nbs/04_store.ipynb #3638a4ff
+def save_checked(obj: Any,  # tensors, dicts, lists, numbers, strings (what `weights_only` loading accepts)
+                 path: str | Path) -> Path:
+    "Write `obj` to `path` atomically, with digests of its bytes and of its place that `load_checked` verifies."
+    buf = io.BytesIO(); torch.save(obj, buf)
+    return write_atomic(_bound_file(buf.getvalue(), file_identity(path)), path)
+
+def _payload(raw: bytes, identity: str) -> tuple[bytes | None, str]:
+    "The payload of a stored file's bytes, or None and what is wrong with them."
+    if raw.startswith(_BOUND):
+        payload, own, bound = raw[_HEADER:], raw[6:70], raw[71:135]
+        if len(raw) < _HEADER or raw[_HEADER - 1:_HEADER] != b'\n' or _digest(payload) != own: return None, 'is truncated or corrupted (digest mismatch)'
+        if _digest(identity.encode(), payload) != bound:
+            return None, f'does not belong here (moved, copied or edited: its digest binds it to another place than {identity})'
+        return payload, ''
+    payload = raw[65:]  # written before files were bound: the payload's digest only
+    if len(raw) < 65 or raw[64:65] != b'\n' or hashlib.sha256(payload).hexdigest().encode() != raw[:64]:
+        return None, 'is truncated or corrupted (digest mismatch)'
+    return payload, ''
+
+def load_checked(path: str | Path) -> Any | None:
+    "The object saved at `path`, or None if it is missing, fails a digest, sits in another place than it was saved to, or fails to load."
+    path = Path(path)
+    if not path.exists(): return None
+    payload, problem = _payload(path.read_bytes(), file_identity(path))
+    if payload is None:
+        store_warning(f"{path} {problem}: ignoring it and recomputing")
+        return None
+    try: return torch.load(io.BytesIO(payload), map_location='cpu', weights_only=True)  # on the CPU wherever it was saved
+    except Exception as e:
+        store_warning(f"{path} could not be loaded ({type(e).__name__}: {e}): ignoring it and recomputing")
+        return None
+
 # %% ../nbs/04_store.ipynb #6cb7fca4
 def adopt_legacy(path: Path,  # where a result lives under its current key
                  old_paths: Iterable[Path],  # where it may live under keys of earlier versions (only looked at when `path` is missing)
@@ -69,45 +150,112 @@ def adopt_legacy(path: Path,  # where a result lives under its current key
     try: os.rename(best, path)
     except OSError:
         if not path.exists(): return best  # read it where it is
+        return path
+    _rebind(best, path)
     return path
 
-# %% ../nbs/04_store.ipynb #dca709a2
-def data_fingerprint(data: Data) -> str:
-    "A digest of the name, images and labels of `data` (cached on the object)."
-    if getattr(data, '_fingerprint', None) is None:
-        h = hashlib.blake2b(digest_size=16)
-        h.update(data.name.encode())
-        for t in (data.x_train, data.y_train, data.x_test, data.y_test): h.update(t.contiguous().cpu().numpy().tobytes())
-        data._fingerprint = h.hexdigest()
-    return data._fingerprint
+def _rebind(old: Path, new: Path):
+    "Bind the files of an entry moved from `old` to `new` to their new place (a file that did not belong at `old` is left to fail)."
+    for f in [new] if new.is_file() else sorted(p for p in new.rglob('*') if p.is_file()):
+        raw = f.read_bytes()
+        payload, _ = _payload(raw, file_identity(old / f.relative_to(new))) if raw.startswith(_BOUND) else (None, '')
+        if payload is not None: write_atomic(_bound_file(payload, file_identity(f)), f)
 
-# %% ../nbs/04_store.ipynb #fc82f12d
-def save_checked(obj: Any,  # tensors, dicts, lists, numbers, strings (what `weights_only` loading accepts)
-                 path: str | Path) -> Path:
-    "Write `obj` to `path` atomically, with a digest that `load_checked` verifies."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO(); torch.save(obj, buf)
-    payload = buf.getvalue()
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    with open(tmp, 'wb') as f:
-        f.write(hashlib.sha256(payload).hexdigest().encode() + b'\n' + payload)
-        f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
-    return path
+# %% ../nbs/04_store.ipynb #f7d0556b
+HEARTBEAT_S = 30.0  # a holder touches its lock files this often
+STALE_S = 300.0     # a lock untouched this long has lost its holder (a dead job on another host) and is broken
 
-def load_checked(path: str | Path) -> Any | None:
-    "The object saved at `path`, or None if it is missing or fails its digest or load (then it is recomputed)."
-    path = Path(path)
-    if not path.exists(): return None
-    raw = path.read_bytes()
-    digest, payload = raw[:64], raw[65:]
-    if len(raw) < 65 or raw[64:65] != b'\n' or hashlib.sha256(payload).hexdigest().encode() != digest:
-        warnings.warn(f"{path} is truncated or corrupted (digest mismatch): ignoring it and recomputing")
-        return None
-    try: return torch.load(io.BytesIO(payload), map_location='cpu', weights_only=True)  # on the CPU wherever it was saved
-    except Exception as e:
-        warnings.warn(f"{path} could not be loaded ({type(e).__name__}: {e}): ignoring it and recomputing")
-        return None
+_held: dict[Path, int] = {}  # lock file -> how many times this process holds it (locks are re-entrant)
+_held_guard = threading.Lock()
+_heartbeat: threading.Thread | None = None
+
+def lock_path(entry: Path) -> Path:
+    "The lock of a store entry: `<folder>/.lock` for a run's folder, `.<name>.lock` beside a single-file result."
+    entry = Path(entry)
+    return entry / '.lock' if entry.suffix == '' else entry.with_name(f'.{entry.name}.lock')
+
+def _alive_here(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: pass
+    return True
+
+def _stale(lock: Path, stale_s: float) -> bool:
+    "Whether nobody holds `lock`: its holder was a process of this host that has ended, or nobody touched it for `stale_s`."
+    try: owner, age = json.loads(lock.read_text() or '{}'), time.time() - lock.stat().st_mtime
+    except (OSError, ValueError): return False  # being written or just removed: look again
+    if owner.get('host') == socket.gethostname() and isinstance(owner.get('pid'), int) and not _alive_here(owner['pid']): return True
+    return age > stale_s  # (a live pid on this host without heartbeats is a reused pid)
+
+def _break(lock: Path, stale_s: float):
+    "Remove a stale lock; when another process replaced it by a live one meanwhile, put that one back."
+    moved = lock.with_name(f'{lock.name}.broken.{os.getpid()}')
+    try: os.rename(lock, moved)
+    except OSError: return  # another process broke it first
+    if not _stale(moved, stale_s):
+        try: os.link(moved, lock)
+        except OSError: pass
+    moved.unlink(missing_ok=True)
+
+def _beat():
+    while True:
+        time.sleep(HEARTBEAT_S)
+        with _held_guard: locks = list(_held)
+        for lock in locks:
+            try: os.utime(lock)
+            except OSError: pass
+
+def _take(lock: Path, stale_s: float, poll_s: float, quiet: bool):
+    "Create `lock` atomically, waiting (and saying so once) while a live process holds it."
+    said = False
+    while True:
+        try:
+            with os.fdopen(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY), 'w') as f:
+                json.dump({'host': socket.gethostname(), 'pid': os.getpid(), 'since': time.time()}, f)
+            return
+        except FileExistsError: pass
+        if _stale(lock, stale_s): _break(lock, stale_s); continue
+        if not said and not quiet:
+            try: owner = json.loads(lock.read_text() or '{}')
+            except (OSError, ValueError): owner = {}
+            message = f"waiting for {lock.parent / lock.name}: {owner.get('host', '?')}, pid {owner.get('pid', '?')} is computing it"
+            print(message, file=sys.stderr); to_terminal(message)
+            said = True
+        time.sleep(poll_s)
+
+def _remove_orphans(folder: Path, older_than_s: float = 60.0):
+    "Temporary files that writers which died mid-write left in `folder` (whose lock is now ours)."
+    for tmp in folder.rglob('.*.tmp'):
+        try:
+            if time.time() - tmp.stat().st_mtime > older_than_s: tmp.unlink()
+        except OSError: pass
+
+@contextmanager
+def store_lock(entries: Iterable[Path],  # run folders or single-file results
+               stale_s: float = STALE_S, poll_s: float = 2.0, quiet: bool = False):
+    "Hold the lock of every entry while computing it: another process waits, then reads what was stored. Taken in path order (no deadlock), re-entrant."
+    global _heartbeat
+    taken = []
+    try:
+        for lock in sorted({lock_path(e) for e in entries}):
+            with _held_guard: mine = lock in _held
+            if not mine:
+                lock.parent.mkdir(parents=True, exist_ok=True)
+                _take(lock, stale_s, poll_s, quiet)
+                if lock.name == '.lock': _remove_orphans(lock.parent)
+            with _held_guard:
+                _held[lock] = _held.get(lock, 0) + 1
+                if _heartbeat is None:
+                    _heartbeat = threading.Thread(target=_beat, daemon=True, name='imp_easy store heartbeat'); _heartbeat.start()
+            taken.append(lock)
+        yield
+    finally:
+        for lock in reversed(taken):
+            with _held_guard:
+                _held[lock] -= 1
+                last = _held[lock] == 0
+                if last: del _held[lock]
+            if last: lock.unlink(missing_ok=True)
 
 # %% ../nbs/04_store.ipynb #34aebb5c
 def cached(path: str | Path,  # where the result lives (usually store_dir / kind / key.pt)

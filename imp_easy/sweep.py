@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from .train import default_device, resolve_precision
-from .store import resolve_store_dir
+from .store import resolve_store_dir, store_key, save_checked, load_checked
 from .imp import run_imp, rewind_metrics
 from .experiments import ExperimentPreset, Scheme, imp_config, load_preset_data
 from .lmc import lmc
@@ -48,7 +48,21 @@ class RunJob:
         self.p, self.scheme, self.seed, self.data_dir, self.store_dir = p, scheme, seed, data_dir, store_dir
         self.precision, self.lmc_children, self.checkpoint_every = precision, lmc_children, checkpoint_every
 
+    def status_path(self) -> Path:
+        "Where the job leaves its outcome: a checked store file that the submitting notebook reads (not submitit's result pickle)."
+        key = store_key('sweep job', self.p, self.scheme, self.seed, self.precision, self.lmc_children)
+        return resolve_store_dir(self.store_dir) / 'sweep' / f'{key}.pt'
+
     def __call__(self) -> str:
+        try: message = self.run()
+        except Exception as e:
+            save_checked({'ok': False, 'error': f'{type(e).__name__}: {e}'}, self.status_path())
+            raise
+        save_checked({'ok': True, 'message': message}, self.status_path())
+        return message
+
+    def run(self) -> str:
+        "The job's work: its IMP run (and LMC children), through the store."
         torch.set_num_threads(int(os.environ.get('SLURM_CPUS_PER_TASK', torch.get_num_threads())))
         data = load_preset_data(self.p, self.data_dir, device=default_device())
         cfg = imp_config(self.p, self.scheme, self.seed)
@@ -105,6 +119,7 @@ def submit_runs(p: ExperimentPreset, schemes: list[Scheme],
     if slurm.mem_gb: params['mem_gb'] = slurm.mem_gb
     ex.update_parameters(**params)
     runs = sweep_jobs(p, schemes, slurm, data_dir, store, precision, lmc_children)
+    for r in runs: r.status_path().unlink(missing_ok=True)  # an outcome is this sweep's, never an earlier one's
     with ex.batch(): jobs = [ex.submit(r) for r in runs]
     if not quiet: print(f"submitted {len(jobs)} Slurm jobs (array {jobs[0].job_id.split('_')[0]}); logs in {folder}")
     pending, failed, done = dict(zip(jobs, runs)), [], []
@@ -114,10 +129,10 @@ def submit_runs(p: ExperimentPreset, schemes: list[Scheme],
         if queued is None: continue  # the controller did not answer: ask again
         for job in [j for j in pending if j.paths.result_pickle.exists() or j.job_id.split('_')[0] not in queued]:
             run, name = pending.pop(job), f"{job.job_id}: {job.paths.stderr}"
-            if not job.paths.result_pickle.exists():  # left the queue without a result: killed, cancelled or crashed
+            status = load_checked(run.status_path())
+            if status is None:  # left the queue without an outcome: killed, cancelled or crashed
                 failed.append(f"{run.scheme.label}, replicate {run.seed} (job {name}): ended without a result\n{_log_tail(job)}")
-                continue
-            try: done.append(job.result())
-            except Exception as e: failed.append(f"{run.scheme.label}, replicate {run.seed} (job {name}): {type(e).__name__}: {e}")
+            elif not status['ok']: failed.append(f"{run.scheme.label}, replicate {run.seed} (job {name}): {status['error']}")
+            else: done.append(status['message'])
     if failed: raise RuntimeError(f"{len(failed)} of {len(jobs)} Slurm jobs did not finish; submit the sweep again to resume them:\n" + '\n'.join(failed))
     return done

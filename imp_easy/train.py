@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_train.ipynb #f34cc777
 from __future__ import annotations
-import copy, math, time, warnings
+import copy, math, platform, time, warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, field, asdict
 from typing import Callable, Iterable
@@ -23,7 +23,7 @@ __all__ = ['PAPER_HPARAMS', 'PAPER_REWIND_STEP', 'PRESETS', 'KNOWN_DATASETS', 'M
            'Preset', 'check_preset_names', 'training_preset', 'default_device', 'check_mask', 'apply_mask', 'state_of',
            'states_equal', 'native_bf16', 'resolve_precision', 'autocast', 'model_device', 'use_channels_last',
            'GroupedLinear', 'stack_models', 'stack_states', 'unstack_state', 'stack_batches', 'TrainResult',
-           'finite_state', 'train_group', 'train', 'predict', 'evaluate']
+           'finite_state', 'train_group', 'train', 'predict', 'evaluate', 'numerics_signature']
 
 # %% ../nbs/02_train.ipynb #f9d58649
 @dataclass(frozen=True)
@@ -343,6 +343,7 @@ def train_group(models: list[nn.Module],  # trained in place, each on its own st
     device = model_device(models[0])
     precision = resolve_precision(precision, device)
     if streams.data.device != device: raise ValueError(f"data is on {streams.data.device} but the model is on {device}: use data.to(device)")
+    if device.type == 'cuda': torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False  # see numerics_signature
     if on_divergence not in ('raise', 'record'): raise ValueError(f"on_divergence must be 'raise' or 'record', got {on_divergence!r}")
     save_at = sorted({s for s in save_at if start <= s <= stop})
     channels_last = all([use_channels_last(m, channels_last) for m in models])
@@ -440,3 +441,17 @@ def evaluate(model: nn.Module, data: Data,
     x, y = (data.x_train, data.y_train) if split == 'train' else (data.x_test, data.y_test)
     logits = predict(model, x, data, **kwargs)
     return {'accuracy': (logits.argmax(1) == y).float().mean().item(), 'loss': F.cross_entropy(logits, y).item()}
+
+# %% ../nbs/02_train.ipynb #2a2cb75b
+def _cpu_model() -> str:
+    try: names = [l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')]
+    except OSError: names = []
+    return names[0] if names else (platform.processor() or platform.machine())
+
+def numerics_signature(device: torch.device, precision: str) -> str:
+    "One line naming what decides a run's rounding besides its config: device and model, vector ISA, torch, threads, precision, determinism."
+    if device.type == 'cuda': where = f"cuda: {torch.cuda.get_device_name(device)}, cuDNN {torch.backends.cudnn.version()}"
+    else: where = f"{device.type}: {_cpu_model()}, {torch.backends.cpu.get_cpu_capability()}"
+    flags = [f"deterministic algorithms {'on' if torch.are_deterministic_algorithms_enabled() else 'off'}"]
+    if device.type == 'cuda': flags.append(f"cuDNN deterministic {'on' if torch.backends.cudnn.deterministic else 'off'}")
+    return f"{where} | torch {torch.__version__} | {torch.get_num_threads()} threads | {precision} | {', '.join(flags)}"

@@ -19,8 +19,9 @@ from .data import Data, TrainStream, derive_seed
 from .models import make_model
 from .train import HParams, resolve_precision
 from .el2n import EL2NConfig
-from .imp import Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics
-from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked
+from .imp import (Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics,
+                          note_numerics, numerics_metrics, check_read_back)
+from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, write_atomic, store_lock
 from .experiments import experiment_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label, paper_table, flag_diverged, warn_diverged, summarize
 
 # %% auto #0
@@ -64,8 +65,8 @@ def warmup_dir(data: Data, cfg: WarmupConfig, store_dir=None, precision: str = '
 def _warmup_run(data: Data, cfg: WarmupConfig, store_dir, precision: str, quiet: bool) -> Resumable:
     "A warmup run to train (its store folder opened): its initialisation, data phases and checkpoint file."
     folder = warmup_dir(data, cfg, store_dir, precision)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / 'config.json').write_text(json.dumps(asdict(cfg), indent=1, default=str))
+    if not (folder / 'config.json').exists(): write_atomic(json.dumps(asdict(cfg), indent=1, default=str).encode(), folder / 'config.json')
+    note_numerics(folder, data.device, precision)
     model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
     return Resumable(model, warmup_phases(data, cfg, store_dir, quiet, precision), folder / 'checkpoint.pt')
 
@@ -79,7 +80,17 @@ def run_warmup_group(data: Data, cfgs: list[WarmupConfig],
                     ) -> list[dict]:
     "Run (or resume, or read back) warmup runs; those with one recipe (W) and the same data phases train together."
     precision = resolve_precision(precision, data.device)
-    found = {c: load_checked(warmup_dir(data, c, store_dir, precision) / 'metrics.pt') for c in dict.fromkeys(cfgs)}
+    stored = lambda: {c: load_checked(warmup_dir(data, c, store_dir, precision) / 'metrics.pt') for c in dict.fromkeys(cfgs)}
+    found = stored()
+    missing = [warmup_dir(data, c, store_dir, precision) for c, m in found.items() if m is None]
+    with store_lock(missing):  # another process may be training some: wait, then read them
+        if missing: found = stored()
+        _train_warmups(data, found, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked)
+    check_read_back(list(found.values()), data.device, precision)
+    return [found[c] for c in cfgs]
+
+def _train_warmups(data, found: dict, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked):
+    "Train the runs of `found` that have no metrics (None) and put their metrics there; those with one recipe train together."
     for members in lockstep_groups([c for c, m in found.items() if m is None]):
         hp = members[0].hp
         runs, t0 = [_warmup_run(data, c, store_dir, precision, quiet) for c in members], time.perf_counter()
@@ -87,10 +98,9 @@ def run_warmup_group(data: Data, cfgs: list[WarmupConfig],
                                         precision=precision, quiet=quiet)
         for c, run, (losses, start) in zip(members, runs, trained):
             found[c] = {'warmup_steps': hp.warmup_steps, **trained_metrics(run.model, data, losses, t0, precision), 'resumed_from': start,
-                        **divergence_metrics(run.diverged_at, run.divergence)}  # a diverged run is a result too, flagged
+                        **divergence_metrics(run.diverged_at, run.divergence), **numerics_metrics(run.checkpoint.parent)}  # a diverged run is a result too, flagged
             save_checked(found[c], run.checkpoint.parent / 'metrics.pt')
             run.checkpoint.unlink(missing_ok=True)
-    return [found[c] for c in cfgs]
 
 def run_warmup(data: Data, cfg: WarmupConfig,
                store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store

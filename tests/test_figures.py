@@ -1,5 +1,5 @@
 "The papermill notebooks run end to end at the smoke preset, share runs through the store, and refuse bad parameters at the parameters cell."
-import csv
+import csv, json
 import nbformat
 import pytest
 from conftest import NBS, papermill
@@ -28,8 +28,12 @@ def test_fig2_fig3_fig5_share_runs(tmp_path, kernel_env):
     assert all(r['n'] == '2' for r in rows)  # two replicates everywhere
     assert len(run_dirs(store)) == 6 * 2     # one stored run per scheme and replicate
     fig2_runs = run_dirs(store)
+    damaged = next(d for d in sorted(fig2_runs) if json.loads((store / 'imp' / d / 'config.json').read_text())['pretrain']['kind'] == 'all')
+    final = store / 'imp' / damaged / 'level_01' / 'final.pt'
+    final.write_bytes(final.read_bytes()[:100])  # fig3 must say so on the terminal (papermill's stderr), not only in its notebook
     r = papermill('fig3.ipynb', tmp_path / 'fig3.ipynb', kernel_env, preset='smoke', out_dir=out, store_dir=store, lockstep='group')
     assert r.returncode == 0, r.stderr[-3000:]
+    assert f'imp_easy warning: {final} is truncated or corrupted' in r.stderr, r.stderr[-3000:]
     for ext in ('png', 'svg', 'csv'): assert (out / f'fig3_cifar10_smoke.{ext}').stat().st_size > 0
     # fig3 (its runs in lockstep) adds only its subset runs (3 kinds x 2 sizes x 2 replicates); its all-data lines are fig2's runs
     assert len(run_dirs(store) - fig2_runs) == 3 * 2 * 2
@@ -104,6 +108,14 @@ def test_run_checks_sees_the_parameters(tmp_path):
     assert [s.label for s in ns['schemes'][3:]] == ['random 64, t=4', 'easiest 64 class-balanced from rank 5, t=4',
                                                      'hardest 64 class-balanced from rank 5, t=4']
     assert ns['stem'] == 'fig2_cifar10_smoke_balanced_from5'
+    ns = run_checks('fig2.ipynb', preset='smoke', subset_sizes='[64, 32]', out_dir=str(tmp_path), store_dir=str(tmp_path / 'store'))
+    assert ns['sizes'] == [64, 32]  # as papermill's -p passes a list: a string
+
+def test_unwritable_out_dir_fails_before_any_run(tmp_path):
+    (tmp_path / 'a_file').write_text('')
+    with pytest.raises(ValueError, match='is not a folder this process can write'):
+        run_checks('fig4.ipynb', preset='smoke', out_dir=str(tmp_path / 'a_file' / 'out'), store_dir=str(tmp_path / 'store'))
+    assert not (tmp_path / 'store').exists()
 
 @pytest.mark.parametrize('nb, params, message', [
     ('dense.ipynb', {'dataset': 'mnist'}, "unknown dataset 'mnist'"),
@@ -130,6 +142,10 @@ def test_run_checks_sees_the_parameters(tmp_path):
     ('fig3.ipynb', {'preset': 'smoke', 'offset': 400}, "offset 400 + subset size 128 is more than the 512 training examples"),
     ('fig6.ipynb', {'preset': 'smoke', 'class_balanced': True, 'subset_sizes': [5]}, "each of the 10 classes: subset size 5"),
     ('fig4.ipynb', {'preset': 'smoke', 'offset': -3}, "offset must be a whole number >= 0"),
+    ('fig2.ipynb', {'preset': 'smoke', 'levels': True}, "levels must be a whole number in [0, 30], got True"),
+    ('fig3.ipynb', {'preset': 'smoke', 'replicates': 100_000}, "replicates must be at most 100, got 100,000"),
+    ('fig6.ipynb', {'preset': 'smoke', 'replicates': 1e9}, "replicates must be a positive whole number, got 1000000000.0"),
+    ('fig4.ipynb', {'preset': 'smoke', 'subset_sizes': '[64, '}, "subset_sizes must be a list such as [1, 2]"),
 ])
 def test_bad_parameters(tmp_path, nb, params, message):
     "Each bad value stops the notebook at its checks, with a message naming the problem, before any run starts."
