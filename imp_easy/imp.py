@@ -21,7 +21,7 @@ from .prune import dense_mask, prune_magnitude, mask_density
 from .subsets import random_subset, easiest, hardest
 from .el2n import EL2NConfig, el2n_record, training_labels
 from .store import (store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, added_field, extent_field, adopt_legacy,
-                            write_atomic, store_lock, store_warning)
+                            write_once, store_lock, store_warning)
 
 # %% auto #0
 __all__ = ['PRETRAIN_KINDS', 'LMCScore', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_data', 'legacy_keys', 'run_dir',
@@ -123,8 +123,7 @@ def _init_model(data: Data, cfg: IMPConfig):
 def _open_run(data: Data, cfg: IMPConfig, store_dir, precision: str) -> Path:
     "The run's folder, made with its readable `config.json` (without `levels`: not part of the run) when new."
     folder = run_dir(data, cfg, store_dir, precision)
-    if not (folder / 'config.json').exists():  # a finished, read-only store is never written
-        write_atomic(json.dumps({k: v for k, v in asdict(cfg).items() if k != 'levels'}, indent=1, default=str).encode(), folder / 'config.json')
+    write_once(json.dumps({k: v for k, v in asdict(cfg).items() if k != 'levels'}, indent=1, default=str), folder / 'config.json')
     return folder
 
 _SAID: set = set()  # what this process has already said about numerics signatures

@@ -147,26 +147,29 @@ class Trial(NamedTuple):
     stages: tuple
     rewind_step: int | None = None
 
-def _named(model='resnet20', image_size=16, train_size=5_000, steps=800, augment=False, levels=4, rewound_to=None) -> ExperimentPreset:
+def _trial(stages: tuple, model='resnet20', image_size=16, train_size=5_000, steps=800, augment=False, levels=4,
+           rewind_step: int | None = None) -> Trial:
+    "A trial of a laptop preset named by what it varies (and P3's rewind step, when given)."
     name = (f"{model.replace('resnet', 'ResNet-')}, {image_size}px, {train_size:,} images, {steps:,} steps"
             f"{'' if augment else ', no augmentation'}{'' if levels == 4 else f', {levels} levels'}"
-            f"{'' if rewound_to is None else f', rewound to {rewound_to}'}")
-    return laptop_preset(name, model, image_size=image_size, train_size=train_size, steps=steps, augment=augment, levels=levels)
+            f"{'' if rewind_step is None else f', rewound to {rewind_step}'}")
+    return Trial(laptop_preset(name, model, image_size=image_size, train_size=train_size, steps=steps, augment=augment, levels=levels),
+                 stages, rewind_step)
 
 LAPTOP_SEARCH: list[Trial] = [  # in the order tried
-    Trial(_named(train_size=2_500, steps=800, augment=True), ('p1',)),
-    Trial(_named(train_size=2_500, steps=1_200, augment=True), ('p1',)),
-    Trial(_named(train_size=5_000, steps=1_200, augment=True), ('p1',)),
-    Trial(_named('resnet14', train_size=2_500, steps=800, augment=True), ('p1',)),
-    Trial(_named(train_size=5_000, steps=2_000, augment=True), ('p1',)),
-    Trial(_named(image_size=32, train_size=2_500, steps=800, augment=True), ('p1',)),
-    Trial(_named(train_size=1_000, steps=1_200, augment=True), ('p1',)),
-    Trial(_named(train_size=2_500, steps=800), ('p1',)),
-    Trial(_named(train_size=5_000, steps=800), ('p1', 'p2', 'p3')),
-    Trial(_named(train_size=5_000, steps=800, levels=6), ('p1', 'p2', 'p3')),  # the same runs, two levels further (1.8% weights)
+    _trial(('p1',), train_size=2_500, steps=800, augment=True),
+    _trial(('p1',), train_size=2_500, steps=1_200, augment=True),
+    _trial(('p1',), train_size=5_000, steps=1_200, augment=True),
+    _trial(('p1',), 'resnet14', train_size=2_500, steps=800, augment=True),
+    _trial(('p1',), train_size=5_000, steps=2_000, augment=True),
+    _trial(('p1',), image_size=32, train_size=2_500, steps=800, augment=True),
+    _trial(('p1',), train_size=1_000, steps=1_200, augment=True),
+    _trial(('p1',), train_size=2_500, steps=800),
+    _trial(('p1', 'p2', 'p3'), train_size=5_000, steps=800),
+    _trial(('p1', 'p2', 'p3'), train_size=5_000, steps=800, levels=6),  # the same runs, two levels further (1.8% weights)
     # the dense onset may come before the sparse networks' (Frankle et al. 2020): rewind 4x later
-    Trial(_named(train_size=5_000, steps=800, rewound_to=100), ('p1', 'p2', 'p3'), 100),
-    Trial(_named(train_size=5_000, steps=800, levels=6, rewound_to=100), ('p1', 'p2', 'p3'), 100),
+    _trial(('p1', 'p2', 'p3'), train_size=5_000, steps=800, rewind_step=100),
+    _trial(('p1', 'p2', 'p3'), train_size=5_000, steps=800, levels=6, rewind_step=100),
 ]
 
 def run_search(search=LAPTOP_SEARCH, csv_path='images/laptop_search.csv', data_dir=None, store_dir=None, precision: str = 'auto'):

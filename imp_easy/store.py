@@ -16,8 +16,8 @@ from .data import Data
 
 # %% auto #0
 __all__ = ['DEFAULT_STORE_DIR', 'HEARTBEAT_S', 'STALE_S', 'resolve_store_dir', 'to_terminal', 'store_warning', 'added_field',
-           'extent_field', 'key_text', 'store_key', 'data_fingerprint', 'file_identity', 'write_atomic', 'save_checked',
-           'load_checked', 'adopt_legacy', 'lock_path', 'store_lock', 'cached']
+           'extent_field', 'key_text', 'store_key', 'data_fingerprint', 'file_identity', 'write_atomic', 'write_once',
+           'save_checked', 'load_checked', 'adopt_legacy', 'lock_path', 'store_lock', 'cached']
 
 # %% ../nbs/04_store.ipynb #69eb1e2c
 DEFAULT_STORE_DIR = Path('~/.cache/imp_easy/store')
@@ -104,6 +104,10 @@ def write_atomic(data: bytes, path: str | Path) -> Path:
     os.replace(tmp, path)
     return path
 
+def write_once(text: str, path: str | Path) -> Path:
+    "Write `text` to `path` atomically unless it is there already (a finished, read-only store is never written)."
+    return Path(path) if Path(path).exists() else write_atomic(text.encode(), path)
+
 # %% ../nbs/04_store.ipynb #3638a4ff
 def save_checked(obj: Any,  # tensors, dicts, lists, numbers, strings (what `weights_only` loading accepts)
                  path: str | Path) -> Path:
@@ -120,7 +124,7 @@ def _payload(raw: bytes, identity: str) -> tuple[bytes | None, str]:
             return None, f'does not belong here (moved, copied or edited: its digest binds it to another place than {identity})'
         return payload, ''
     payload = raw[65:]  # written before files were bound: the payload's digest only
-    if len(raw) < 65 or raw[64:65] != b'\n' or hashlib.sha256(payload).hexdigest().encode() != raw[:64]:
+    if len(raw) < 65 or raw[64:65] != b'\n' or _digest(payload) != raw[:64]:
         return None, 'is truncated or corrupted (digest mismatch)'
     return payload, ''
 

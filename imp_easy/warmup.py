@@ -21,7 +21,7 @@ from .train import HParams, resolve_precision
 from .el2n import EL2NConfig
 from .imp import (Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics,
                           note_numerics, numerics_metrics, check_read_back)
-from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, write_atomic, store_lock
+from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, write_once, store_lock
 from .experiments import experiment_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label, paper_table, flag_diverged, warn_diverged, summarize
 
 # %% auto #0
@@ -65,7 +65,7 @@ def warmup_dir(data: Data, cfg: WarmupConfig, store_dir=None, precision: str = '
 def _warmup_run(data: Data, cfg: WarmupConfig, store_dir, precision: str, quiet: bool) -> Resumable:
     "A warmup run to train (its store folder opened): its initialisation, data phases and checkpoint file."
     folder = warmup_dir(data, cfg, store_dir, precision)
-    if not (folder / 'config.json').exists(): write_atomic(json.dumps(asdict(cfg), indent=1, default=str).encode(), folder / 'config.json')
+    write_once(json.dumps(asdict(cfg), indent=1, default=str), folder / 'config.json')
     note_numerics(folder, data.device, precision)
     model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
     return Resumable(model, warmup_phases(data, cfg, store_dir, quiet, precision), folder / 'checkpoint.pt')
