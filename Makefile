@@ -9,7 +9,7 @@ DATASET ?= cifar10
 PRESET ?= cpu
 OUT ?= out
 
-.PHONY: setup figure test check-sync docs-check readme benchmark gpu-dry-run clean
+.PHONY: setup figure test check-sync docs-check readme outputs benchmark gpu-dry-run clean
 
 # A virtual environment with the pinned stack and imp_easy installed in editable mode.
 $(VENV)/.installed: settings.ini setup.py
@@ -40,9 +40,15 @@ check-sync: setup
 docs-check: setup
 	$(BIN)/python -c "from nbdev.quarto import refresh_quarto_yml; from nbdev.serve import proc_nbs; refresh_quarto_yml(); proc_nbs(n_workers=1, force=True)"
 
-# README.md from nbs/index.ipynb without Quarto (nbdev_readme needs it); tests/test_readme.py checks they agree.
+# README.md from nbs/index.ipynb (its markdown and the tables its code cells show, rerun first); tests/test_readme.py checks both.
 readme: setup
-	$(BIN)/python tests/readme.py
+	$(BIN)/python tests/readme.py --execute
+
+# The outputs committed under the concept notebooks' and guides' code cells: rerun each (as the tests do, quick settings,
+# a fresh kernel) and write what it shows into it; `make test` fails when they are stale (tests/outputs.py says what counts).
+outputs: setup
+	IMP_EASY_WRITE_OUTPUTS=1 $(BIN)/python -m pytest tests/test_notebooks.py::test_notebook -q
+	$(BIN)/nbdev_clean
 
 test: check-sync docs-check
 	$(BIN)/python -m pytest tests -q

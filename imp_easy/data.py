@@ -63,7 +63,7 @@ class Data:
     def device(self) -> torch.device: return self.x_train.device
     @property
     def crop_pad(self) -> int:
-        "Zero padding of the random crop: SPEC's 4 pixels at 32x32, scaled with the image side (2 at 16x16)."
+        "Zero padding of the random crop: the protocol's 4 pixels at 32x32, scaled with the image side (2 at 16x16)."
         return self.x_train.shape[-1] // 8
 
     def to(self, device: str | torch.device) -> Data:

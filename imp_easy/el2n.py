@@ -49,7 +49,7 @@ class EL2NConfig:
         if not 0 <= self.noise <= 1: raise ValueError(f"noise must be in [0, 1], got {self.noise}")
 
 def paper_el2n_config(dataset: str, **overrides) -> EL2NConfig:
-    "SPEC's EL2N settings for `dataset` (K=10; CIFAR: epoch 20; CINIC-10: 8,000 steps at batch 256), with overrides."
+    "The protocol's EL2N settings for `dataset` (K=10; CIFAR: epoch 20; CINIC-10: 8,000 steps at batch 256), with overrides."
     if dataset not in PAPER_HPARAMS: raise ValueError(f"unknown dataset {dataset!r}: choose one of {', '.join(PAPER_HPARAMS)}")
     steps = 8_000 if dataset == 'cinic10' else 20 * 391
     return replace(EL2NConfig(model=PAPER_MODELS[dataset], steps=steps, hp=PAPER_HPARAMS[dataset]), **overrides)

@@ -25,13 +25,13 @@ from .imp import IMPConfig, LMCScore, Pretrain, run_imp, run_imps, run_reinit_co
 
 # %% auto #0
 __all__ = ['PAPER_REFERENCE', 'SUBSET_NAMES', 'MAX_REPLICATES', 'SUBSET_KINDS', 'LOCKSTEP', 'ExperimentPreset',
-           'training_set_size', 'class_count', 'experiment_preset', 'paper_table', 'load_preset_data', 'Scheme',
-           'all_data_schemes', 'choice_label', 'subset_schemes', 'lmc_score_config', 'noisy_all_data_schemes',
-           'fig2_schemes', 'imp_config', 'check_sizes', 'check_positive', 'check_replicates', 'as_list',
-           'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep', 'preset_with',
-           'run_schemes', 'flag_diverged', 'warn_diverged', 'run_controls', 'summarize', 'accuracy_at_densities',
-           'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir', 'save_table', 'save_figure', 'figure_stem',
-           'fig2_claims', 'fig4_claims']
+           'training_set_size', 'class_count', 'resnet8_cpu_preset', 'experiment_preset', 'paper_table',
+           'load_preset_data', 'Scheme', 'all_data_schemes', 'choice_label', 'subset_schemes', 'lmc_score_config',
+           'noisy_all_data_schemes', 'fig2_schemes', 'imp_config', 'check_sizes', 'check_positive', 'check_replicates',
+           'as_list', 'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'check_lockstep',
+           'preset_with', 'run_schemes', 'flag_diverged', 'warn_diverged', 'run_controls', 'summarize',
+           'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir', 'save_table',
+           'save_figure', 'figure_stem', 'fig2_claims', 'fig4_claims']
 
 # %% ../nbs/08_experiments.ipynb #564994d6
 @dataclass(frozen=True)
@@ -74,6 +74,13 @@ _PAPER_SUBSETS = {'cifar10': (5_120, (256, 512, 1_024, 2_048, 3_200, 6_400, 12_8
                   'cinic10': (25_600, (12_800, 25_600, 51_200, 102_400))}
 _PAPER_LEVELS = {'cifar10': 16, 'cifar100': 15, 'cinic10': 12}  # the authors' runs: 2.8%, 3.5% and 6.9% weights
 
+def resnet8_cpu_preset(dataset: str) -> ExperimentPreset:
+    "The first `cpu` preset (underfit ResNet-8 on 2,048 images): Figure 6's laptop base, whose question needs no IMP regime."
+    hp = HParams(steps=400, milestones=(200, 300))
+    return ExperimentPreset('cpu', dataset, 'resnet8', 16, hp, rewind_step=20, levels=4, prune_fraction=1 - 0.8 ** 3,
+                            subset_size=256, subset_sizes=(64, 256, 1_024), densities=(0.8 ** 6, 0.8 ** 9, 0.8 ** 12),
+                            el2n=EL2NConfig(model='resnet8', width=16, ensemble=4, steps=50, hp=hp), train_size=2_048)
+
 def experiment_preset(dataset: str,  # 'cifar10', 'cifar100' or 'cinic10'
                       preset: str,   # 'paper', 'cpu' or 'smoke'
                      ) -> ExperimentPreset:
@@ -84,37 +91,38 @@ def experiment_preset(dataset: str,  # 'cifar10', 'cifar100' or 'cinic10'
         return ExperimentPreset('paper', dataset, PAPER_MODELS[dataset], 16, PAPER_HPARAMS[dataset], PAPER_REWIND_STEP[dataset],
                                 levels=_PAPER_LEVELS[dataset], prune_fraction=0.2, subset_size=m, subset_sizes=sizes,
                                 densities=(0.8 ** 8, 0.8 ** 10, 0.8 ** 12), el2n=paper_el2n_config(dataset), replicates=4)
-    if preset == 'cpu':
-        hp = HParams(steps=400, milestones=(200, 300))
-        return ExperimentPreset('cpu', dataset, 'resnet8', 16, hp, rewind_step=20, levels=4, prune_fraction=1 - 0.8 ** 3,
-                                subset_size=256, subset_sizes=(64, 256, 1_024), densities=(0.8 ** 6, 0.8 ** 9, 0.8 ** 12),
-                                el2n=EL2NConfig(model='resnet8', width=16, ensemble=4, steps=50, hp=hp), train_size=2_048)
+    if preset == 'cpu':  # the laptop regime `12_regime` chose: converged (P1), unstable at initialisation (P2), in budget
+        hp = HParams(steps=400, milestones=(200, 300), augment=False)
+        return ExperimentPreset('cpu', dataset, 'resnet20', 16, hp, rewind_step=25, levels=4, prune_fraction=1 - 0.8 ** 3,
+                                subset_size=250, subset_sizes=(62, 250, 1_000), densities=(0.8 ** 6, 0.8 ** 9, 0.8 ** 12),
+                                el2n=EL2NConfig(model='resnet20', width=16, ensemble=4, steps=50, hp=hp), train_size=2_500,
+                                replicates=3, image_size=16)
     hp = HParams(batch_size=32, steps=24, milestones=(12, 18))
     return ExperimentPreset('smoke', 'synthetic', 'resnet8', 8, hp, rewind_step=8, levels=2, prune_fraction=1 - 0.8 ** 2,
                             subset_size=64, subset_sizes=(32, 128), densities=(0.8 ** 2, 0.8 ** 4),
                             el2n=EL2NConfig(model='resnet8', width=8, ensemble=2, steps=6, hp=hp))
 
 # %% ../nbs/08_experiments.ipynb #b9029a96
-_SPEC, _OURS = 'SPEC: datasets, models, training', 'paper silent or a range: our choice'
+_PROTOCOL, _OURS = 'protocol: datasets, models, training', 'paper silent or a range: our choice'
 PAPER_REFERENCE = {  # parameter -> (the paper's value per dataset, or None where it gives none; where it comes from)
-    'model': ({'cifar10': 'resnet20', 'cifar100': 'resnet32', 'cinic10': 'resnet56'}, _SPEC),
-    'width': ({d: 16 for d in KNOWN_DATASETS}, _SPEC),
-    'batch size': ({'cifar10': 128, 'cifar100': 128, 'cinic10': 256}, _SPEC),
-    'peak LR, momentum, weight decay': ({d: (0.1, 0.9, 1e-4) for d in KNOWN_DATASETS}, _SPEC),
-    'steps per level': ({'cifar10': 62_560, 'cifar100': 62_560, 'cinic10': 31_250}, _SPEC),
-    'LR x0.1 at': ({'cifar10': (31_280, 46_920), 'cifar100': (31_280, 46_920), 'cinic10': (15_625, 23_440)}, _SPEC),
-    'warmup steps, augmentation': ({d: (0, True) for d in KNOWN_DATASETS}, _SPEC),
-    't* (rewind step)': ({'cifar10': 400, 'cifar100': 800, 'cinic10': 800}, _SPEC),
-    'pruned per level': ({d: 0.2 for d in KNOWN_DATASETS}, 'SPEC: pruning and rewinding'),
+    'model': ({'cifar10': 'resnet20', 'cifar100': 'resnet32', 'cinic10': 'resnet56'}, _PROTOCOL),
+    'width': ({d: 16 for d in KNOWN_DATASETS}, _PROTOCOL),
+    'batch size': ({'cifar10': 128, 'cifar100': 128, 'cinic10': 256}, _PROTOCOL),
+    'peak LR, momentum, weight decay': ({d: (0.1, 0.9, 1e-4) for d in KNOWN_DATASETS}, _PROTOCOL),
+    'steps per level': ({'cifar10': 62_560, 'cifar100': 62_560, 'cinic10': 31_250}, _PROTOCOL),
+    'LR x0.1 at': ({'cifar10': (31_280, 46_920), 'cifar100': (31_280, 46_920), 'cinic10': (15_625, 23_440)}, _PROTOCOL),
+    'warmup steps, augmentation': ({d: (0, True) for d in KNOWN_DATASETS}, _PROTOCOL),
+    't* (rewind step)': ({'cifar10': 400, 'cifar100': 800, 'cinic10': 800}, _PROTOCOL),
+    'pruned per level': ({d: 0.2 for d in KNOWN_DATASETS}, 'protocol: pruning and rewinding'),
     'levels': ({'cifar10': 16, 'cifar100': 15, 'cinic10': 12}, "the authors' runs (CIFAR-10 to 2.8% weights, CIFAR-100 3.5%, CINIC-10 6.9%)"),
     'replicates': ({d: 4 for d in KNOWN_DATASETS}, 'the authors averaged 4 IMP replicates'),
     'EL2N: networks, steps': ({'cifar10': (10, 7_820), 'cifar100': (10, 7_820), 'cinic10': (10, 8_000)},
-                              'SPEC: K = 10, CIFAR at epoch 20 (of 391 steps), CINIC-10 8,000 steps'),
+                              'protocol: K = 10, CIFAR at epoch 20 (of 391 steps), CINIC-10 8,000 steps'),
     'subset M of Figures 2 and 4': ({d: None for d in KNOWN_DATASETS}, _OURS + ' (CIFAR-10: 10% of the data)'),
     'Figure 3 subset sizes': ({'cifar10': (256, 512, 1_024, 2_048, 3_200, 6_400, 12_800, 25_600), 'cifar100': None, 'cinic10': None},
-                              "CIFAR-10: the paper's Figure 3; CIFAR-100 256…6,400 and CINIC-10 12,800…102,400: SPEC's ranges, our points"),
-    'Figure 3 densities': ({d: (0.168, 0.107, 0.069) for d in KNOWN_DATASETS}, 'SPEC: figures'),
-    'Figure 4 label noise': ({d: (0.1, 0.5) for d in KNOWN_DATASETS}, 'SPEC: pre-training phase variants'),
+                              "CIFAR-10: the paper's Figure 3; CIFAR-100 256…6,400 and CINIC-10 12,800…102,400: the protocol's ranges, our points"),
+    'Figure 3 densities': ({d: (0.168, 0.107, 0.069) for d in KNOWN_DATASETS}, 'protocol: figures'),
+    'Figure 4 label noise': ({d: (0.1, 0.5) for d in KNOWN_DATASETS}, 'protocol: pre-training phase variants'),
 }
 
 def _paper_values(p: ExperimentPreset) -> dict:
@@ -189,11 +197,11 @@ def lmc_score_config(p: ExperimentPreset, children: int = 3) -> LMCScore:
     return LMCScore(imp_config(p, all_data_schemes(p, (1,))[0], seed=0), children)
 
 def noisy_all_data_schemes(p: ExperimentPreset, noise: float) -> list[Scheme]:
-    "All data with random labels, pre-trained for t*/2 and for t* steps: Figure 4's baselines at that noise."
+    "All data with random labels, pre-trained for `t*/2` and for `t*` steps: Figure 4's baselines at that noise."
     return [Scheme(f'all data, t={t}, {noise:.0%} random labels', t, Pretrain(noise=noise)) for t in (p.rewind_step // 2, p.rewind_step)]
 
 def fig2_schemes(p: ExperimentPreset, size: int | None = None) -> list[Scheme]:
-    "Figure 2: all data at 0, t*/2 and t*; random, easiest and hardest M at t*/2."
+    "Figure 2: all data at 0, `t*/2` and `t*`; random, easiest and hardest M at `t*/2`."
     return all_data_schemes(p) + subset_schemes(p, size)
 
 def imp_config(p: ExperimentPreset, scheme: Scheme, seed: int) -> IMPConfig:

@@ -53,7 +53,7 @@ class CifarResNet(nn.Module):
         self.reset_parameters(seed)
 
     def reset_parameters(self, seed: int | None = None):
-        "SPEC's initialisation: Kaiming-normal conv/linear weights, BN weight ~ U(0,1), BN bias 0."
+        "The protocol's initialisation: Kaiming-normal conv/linear weights, BN weight ~ U(0,1), BN bias 0."
         g = None if seed is None else torch.Generator().manual_seed(seed)
         for m in self.modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)):

@@ -22,7 +22,7 @@ from .el2n import EL2NConfig
 from .imp import (Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics,
                           note_numerics, numerics_metrics, check_read_back)
 from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, write_once, store_lock
-from .experiments import experiment_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label, paper_table, flag_diverged, warn_diverged, summarize
+from .experiments import experiment_preset, resnet8_cpu_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label, paper_table, flag_diverged, warn_diverged, summarize
 
 # %% auto #0
 __all__ = ['PAPER_WARMUP_HPARAMS', 'PAPER_WARMUP_REFERENCE', 'WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup_group',
@@ -135,7 +135,7 @@ class WarmupPreset:
 
 def warmup_preset(dataset: str, preset: str) -> WarmupPreset:
     "Figure 6's settings of `preset` for `dataset`, with a clear error for unknown names."
-    base = experiment_preset(dataset, preset)  # the data, model and EL2N scores of the IMP figures
+    base = resnet8_cpu_preset(dataset) if preset == 'cpu' else experiment_preset(dataset, preset)  # data, model, EL2N scores
     if preset == 'paper':
         return WarmupPreset('paper', dataset, base.model, base.width, PAPER_WARMUP_HPARAMS, (100, 200, 400, 800, 1_600, 3_200),
                             (5_120, 10_240, 25_600), base.el2n, kinds=('easy', 'random'), class_balanced=True)  # 50,000: 'all data'
@@ -178,10 +178,10 @@ def warmup_schemes(p: WarmupPreset, sizes=None, kinds=('easy', 'random', 'hard')
 
 # %% ../nbs/09_warmup.ipynb #b9482efd
 PAPER_WARMUP_REFERENCE = {  # parameter -> (the paper's value for CIFAR-10, None where it gives none; source)
-    'model': ({'cifar10': 'resnet20'}, 'SPEC: LR warmup'),
-    'batch size, peak LR': ({'cifar10': (1_024, 3.2)}, 'SPEC: LR warmup'),
-    'steps, LR x0.1 at': ({'cifar10': (7_840, (3_920, 5_880))}, 'SPEC: LR warmup'),
-    'warmup lengths W': ({'cifar10': (100, 200, 400, 800, 1_600, 3_200)}, 'SPEC: LR warmup (100…3,200)'),
+    'model': ({'cifar10': 'resnet20'}, 'protocol: LR warmup'),
+    'batch size, peak LR': ({'cifar10': (1_024, 3.2)}, 'protocol: LR warmup'),
+    'steps, LR x0.1 at': ({'cifar10': (7_840, (3_920, 5_880))}, 'protocol: LR warmup'),
+    'warmup lengths W': ({'cifar10': (100, 200, 400, 800, 1_600, 3_200)}, 'protocol: LR warmup (100…3,200)'),
     'warmup subset sizes': ({'cifar10': (5_120, 10_240, 25_600)}, "the paper's Figure 6 (its fourth, 50,000, is all data)"),
     'subset kinds, class-balanced': ({'cifar10': (('easy', 'random'), True)}, "the paper's Figure 6: class-balanced easiest, and random"),
     'replicates': ({'cifar10': None}, 'paper silent: our choice'),

@@ -25,3 +25,14 @@ def test_instability_stops_at_its_budget(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     report = json.loads((tmp_path / 'instability.json').read_text())
     assert (report['steps_reached'], report['full_length']) == (8, False)
+
+def test_figure_minutes_records_a_row(tmp_path):
+    "A smoke figure through the minutes benchmark: one CSV row with its minutes, the empty store it started from and rc 0."
+    import csv
+    store, table = tmp_path / 'store', tmp_path / 'minutes.csv'
+    r = subprocess.run([sys.executable, 'benchmarks/figure_minutes.py', 'fig2', '--preset', 'smoke', '--store', str(store),
+                        '--out', str(tmp_path / 'out'), '--csv', str(table)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    (row,) = list(csv.DictReader(table.open()))
+    assert (row['figure'], row['preset'], row['store_entries_before'], row['rc']) == ('fig2', 'smoke', '0', '0'), row
+    assert float(row['minutes']) > 0 and row['precision'] in ('fp32', 'bf16') and (tmp_path / 'out' / 'fig2_cifar10_smoke.png').exists()

@@ -95,7 +95,7 @@ def run_checks(nb: str, **params) -> dict:
     namespace = {}
     for cell in nbformat.read(NBS / nb, as_version=4).cells:
         if cell.cell_type == 'markdown' and cell.source.startswith(('## The runs', '## Training')): break
-        if cell.cell_type != 'code': continue
+        if cell.cell_type != 'code' or 'injected-parameters' in cell.metadata.get('tags', []): continue  # papermill replaces it
         exec(compile(cell.source, nb, 'exec'), namespace)
         if 'parameters' in cell.metadata.get('tags', []): namespace.update(params)
     else: raise AssertionError(f"{nb} has no '## The runs' (or '## Training') section to stop before")

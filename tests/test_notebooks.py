@@ -2,14 +2,17 @@
 its quick settings: the cells nbdev_test skips (flagged `#| slow`, `#| eval: false`, and the `nbdev_export()` cell) are
 left out. Each notebook gets its own kernel process, so none can lean on state another left behind (only the run store
 is shared, and each notebook makes its own). The figure notebooks run through papermill in test_figures.py."""
+import json, os
 import nbformat
 import pytest
 from nbdev.config import get_config
 from nbdev.process import extract_directives
 from conftest import NBS, papermill
+from outputs import stale_cells, write_outputs, outputs_size
 
 CONCEPT_NBS = sorted(p.name for p in NBS.glob('[0-9][0-9]_*.ipynb'))
 GUIDE_NBS = ['index.ipynb', 'extending.ipynb']
+MAX_OUTPUTS = 250_000  # bytes of committed outputs per notebook: plots as modest PNGs
 
 def skipped_by_nbdev_test(cell) -> bool:
     "Whether nbdev_test leaves `cell` out: flagged with one of settings.ini's tst_flags, `#| eval: false`, or nbdev_export()."
@@ -39,3 +42,10 @@ def test_quick_copy_drops_slow_cells(tmp_path):
 def test_notebook(name, tmp_path, kernel_env):
     r = papermill(quick_copy(name, tmp_path), tmp_path / f'ran_{name}', kernel_env)  # runs in nbs/, like JupyterLab
     assert r.returncode == 0, f"{name} failed in a fresh kernel:\n{r.stderr[-4000:]}"
+    committed, executed = json.loads((NBS / name).read_text()), json.loads((tmp_path / f'ran_{name}').read_text())
+    if os.environ.get('IMP_EASY_WRITE_OUTPUTS') and name != 'index.ipynb':  # `make outputs`; index.ipynb's are `make readme`'s
+        (NBS / name).write_text(json.dumps(write_outputs(committed, executed), indent=1, ensure_ascii=False) + '\n')
+        return
+    stale = stale_cells(committed, executed)
+    assert not stale, f"{name}: the committed outputs of code cells {stale} are not what they show now: run `make outputs`"
+    assert outputs_size(committed) < MAX_OUTPUTS, f"{name}: {outputs_size(committed):,} bytes of outputs (at most {MAX_OUTPUTS:,})"
