@@ -21,7 +21,8 @@ import torch
 
 from imp_easy.data import load_data, synthetic_data, TrainStream, StreamGroup, derive_seed
 from imp_easy.models import make_model
-from imp_easy.train import HParams, PAPER_HPARAMS, train_group, evaluate, state_of, resolve_precision, default_device
+from imp_easy.train import HParams, train_group, evaluate, state_of, resolve_precision, default_device
+from imp_easy.presets import PAPER_HPARAMS
 from imp_easy.lmc import interpolation_losses, pair_barriers, ALPHAS
 
 

@@ -14,13 +14,13 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from .data import Data, TrainStream, StreamGroup, derive_seed
-from .models import make_model, PAPER_MODELS
-from .subsets import random_labels
+from .models import make_model
+from .subsets import random_labels, scores_for
 from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, adopt_legacy, store_lock
-from .train import HParams, PAPER_HPARAMS, train_group, predict, resolve_precision, numerics_signature
+from .train import HParams, train_group, predict, resolve_precision, numerics_signature
 
 # %% auto #0
-__all__ = ['el2n', 'EL2NConfig', 'paper_el2n_config', 'training_labels', 'el2n_record', 'el2n_scores']
+__all__ = ['el2n', 'EL2NConfig', 'training_labels', 'el2n_record', 'el2n_scores']
 
 # %% ../nbs/06_el2n.ipynb #d4539f4a
 def el2n(logits: Tensor,  # (N, C) logits
@@ -47,12 +47,6 @@ class EL2NConfig:
     def __post_init__(self):
         if self.ensemble < 1 or self.steps < 1: raise ValueError(f"ensemble and steps must be positive, got {self.ensemble}, {self.steps}")
         if not 0 <= self.noise <= 1: raise ValueError(f"noise must be in [0, 1], got {self.noise}")
-
-def paper_el2n_config(dataset: str, **overrides) -> EL2NConfig:
-    "The protocol's EL2N settings for `dataset` (K=10; CIFAR: epoch 20; CINIC-10: 8,000 steps at batch 256), with overrides."
-    if dataset not in PAPER_HPARAMS: raise ValueError(f"unknown dataset {dataset!r}: choose one of {', '.join(PAPER_HPARAMS)}")
-    steps = 8_000 if dataset == 'cinic10' else 20 * 391
-    return replace(EL2NConfig(model=PAPER_MODELS[dataset], steps=steps, hp=PAPER_HPARAMS[dataset]), **overrides)
 
 def training_labels(data: Data, noise: float, noise_seed: int) -> Tensor:
     "The training labels with `noise` of them randomly relabelled (the clean labels when noise is 0)."
@@ -100,6 +94,7 @@ def _compute_el2n(data: Data, cfg: EL2NConfig, key: str, path: Path, precision: 
     save_checked(record, path)
     return record
 
+@scores_for(EL2NConfig)
 def el2n_scores(data: Data, cfg: EL2NConfig, **kwargs) -> Tensor:
-    "EL2N score of every training example (cached; see `el2n_record` for the arguments)."
+    "EL2N score of every training example (cached; see `el2n_record` for the arguments): the scores of `easy` and `hard` subsets."
     return el2n_record(data, cfg, **kwargs)['scores']

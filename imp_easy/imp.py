@@ -5,9 +5,9 @@
 # %% ../nbs/07_imp.ipynb #f9d1ecce
 from __future__ import annotations
 import json, time
-from dataclasses import dataclass, replace, asdict
+from dataclasses import dataclass, replace, asdict, fields
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pandas as pd
 import torch
@@ -18,46 +18,37 @@ from .data import Data, TrainStream, StreamGroup, derive_seed
 from .models import make_model
 from .train import HParams, train, train_group, evaluate, state_of, resolve_precision, numerics_signature
 from .prune import dense_mask, prune_magnitude, mask_density
-from .subsets import random_subset, easiest, hardest
-from .el2n import EL2NConfig, el2n_record, training_labels
+from .subsets import random_subset, easiest, hardest, SUBSET_KINDS, SCORES, subset_kind
+from .el2n import EL2NConfig, training_labels
 from .store import (store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, added_field, extent_field, adopt_legacy,
                             write_once, store_lock, store_warning)
 
 # %% auto #0
-__all__ = ['PRETRAIN_KINDS', 'LMCScore', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_data', 'legacy_keys', 'run_dir',
+__all__ = ['LOCKSTEP', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_scores', 'pretrain_data', 'legacy_keys', 'run_dir',
            'note_numerics', 'numerics_metrics', 'check_read_back', 'trained_metrics', 'Resumable',
-           'train_resumably_group', 'train_resumably', 'divergence_metrics', 'lockstep_groups', 'run_imp', 'run_imps',
-           'rewind_state', 'rewind_metrics', 'run_reinit_control']
+           'train_resumably_group', 'train_resumably', 'divergence_metrics', 'lockstep_groups', 'check_lockstep',
+           'run_imp', 'run_imps', 'rewind_state', 'rewind_metrics', 'run_reinit_control']
 
 # %% ../nbs/07_imp.ipynb #ccb1861d
-PRETRAIN_KINDS = ('all', 'random', 'easy', 'hard', 'low_barrier')
-
-@dataclass(frozen=True)
-class LMCScore:
-    "The LMC score of `10_lmc`: per-example train loss barriers between `children` children of `parent`'s rewind point."
-    parent: IMPConfig   # its rewind point is the parent; its level 0 is child 0 (shared with the figures' runs)
-    children: int = 3   # the paper's 3 children: 3 pairs
-
-    def __post_init__(self):
-        if self.children < 2: raise ValueError(f"an LMC score needs at least 2 children, got {self.children}")
-
 @dataclass(frozen=True)
 class Pretrain:
     "The data of phase 1: which examples (and labels) train the dense net for its first t_r steps."
-    kind: str = 'all'              # 'all', 'random', 'easy', 'hard' (by EL2N) or 'low_barrier' (by LMC score)
+    kind: str = 'all'              # 'all', or a kind of `SUBSET_KINDS` (`05_subsets`): 'random', 'easy', 'hard', 'low_barrier', ...
     size: int | None = None        # M, for subsets
     noise: float = 0.0             # fraction of random labels during pre-training
     class_balanced: bool = False   # ranked kinds (easy, hard, low_barrier): rank within each class (random subsets always are)
     offset: int = 0                # ranked kinds: skip this many of the ranking first
     el2n: EL2NConfig | None = None # the scores behind easy/hard (computed on the same noisy labels)
-    lmc: LMCScore | None = added_field(None)  # the scores behind low_barrier (from the parent's clean labels)
+    lmc: Any = added_field(None)   # the scores behind low_barrier: an `LMCConfig` (`10_lmc`; from the parent's clean labels)
+    scores: Any = added_field(None)  # the scores config of a kind added by a user (`extending`)
 
     def __post_init__(self):
-        if self.kind not in PRETRAIN_KINDS: raise ValueError(f"unknown pre-training kind {self.kind!r}: choose one of {', '.join(PRETRAIN_KINDS)}")
+        if self.kind != 'all': kind = subset_kind(self.kind)
         if (self.kind == 'all') != (self.size is None): raise ValueError(f"pre-training kind {self.kind!r} {'takes no' if self.kind == 'all' else 'needs a'} subset size")
-        if self.kind in ('easy', 'hard') and self.el2n is None: raise ValueError(f"pre-training kind {self.kind!r} needs an EL2N config")
-        if self.kind == 'low_barrier' and self.lmc is None: raise ValueError("pre-training kind 'low_barrier' needs an LMCScore")
-        if self.kind in ('all', 'random') and (self.class_balanced or self.offset):  # else the same run would get a second store key
+        ranked = self.kind != 'all' and kind.scores is not None
+        if ranked and getattr(self, kind.scores) is None:
+            raise ValueError(f"pre-training kind {self.kind!r} ranks examples by the scores of its `{kind.scores}` config: pass {kind.scores}=...")
+        if not ranked and (self.class_balanced or self.offset):  # else the same run would get a second store key
             raise ValueError(f"class_balanced and offset choose among ranked examples; pre-training kind {self.kind!r} takes neither "
                              "(random subsets are always class-balanced)")
         if not 0 <= self.noise <= 1: raise ValueError(f"noise must be in [0, 1], got {self.noise}")
@@ -86,17 +77,21 @@ def subset_data(data: Data, pretrain: Pretrain, seed: int, store_dir=None, quiet
     p, noise_seed = pretrain, derive_seed(seed, 'noise')
     labels = training_labels(data, p.noise, noise_seed)
     if p.kind == 'all': return None, labels
-    if p.kind == 'random':
+    kind = SUBSET_KINDS[p.kind]
+    if kind.scores is None:
         return random_subset(labels.cpu(), p.size, derive_seed(seed, 'subset'), num_classes=data.num_classes), labels
-    if p.kind == 'low_barrier':
-        from imp_easy.lmc import lmc_scores  # 10_lmc builds on this module: imported when first needed
-        scores = lmc_scores(data, p.lmc, store_dir=store_dir, precision=precision, quiet=quiet)
-    else:
-        scores = el2n_record(data, replace(p.el2n, noise=p.noise, noise_seed=noise_seed), store_dir=store_dir,
-                             precision=precision, quiet=quiet)['scores']
-    pick = hardest if p.kind == 'hard' else easiest
+    scores = pretrain_scores(data, p, noise_seed, store_dir=store_dir, precision=precision, quiet=quiet)
+    pick = hardest if kind.highest else easiest
     return pick(scores, p.size, offset=p.offset, labels=labels.cpu(), class_balanced=p.class_balanced,
                 num_classes=data.num_classes), labels
+
+def pretrain_scores(data: Data, pretrain: Pretrain, noise_seed: int, **kwargs) -> Tensor:
+    "The scores a ranked `pretrain` ranks by, from the function `SCORES` holds for its config's type; a config with a `noise` field (EL2N's) is scored on the phase's noisy labels."
+    cfg = getattr(pretrain, SUBSET_KINDS[pretrain.kind].scores)
+    if 'noise' in {f.name for f in fields(cfg)}: cfg = replace(cfg, noise=pretrain.noise, noise_seed=noise_seed)
+    if type(cfg) not in SCORES:
+        raise ValueError(f"no scores are registered for {type(cfg).__name__} (register them with `scores_for`, `05_subsets`)")
+    return SCORES[type(cfg)](data, cfg, **kwargs)
 
 def pretrain_data(data: Data, cfg: IMPConfig, store_dir=None, quiet: bool = True, precision: str = 'auto') -> tuple[Tensor | None, Tensor]:
     "The subset (None for all data) and labels that phase 1 of `cfg` trains on."
@@ -283,6 +278,12 @@ def lockstep_groups(cfgs: list, key: Callable = lambda c: (c.model, c.width, c.h
     for c in dict.fromkeys(cfgs): groups.setdefault(key(c), []).append(c)
     return list(groups.values())
 
+LOCKSTEP = (None, 'group', 'stacked')  # how many runs execute: one after another, level by level in one loop, or as one stacked network
+
+def check_lockstep(lockstep):
+    "`lockstep` must be None (one run after another), 'group' or 'stacked' (`run_imps`)."
+    if lockstep not in LOCKSTEP: raise ValueError(f"lockstep must be one of None, 'group', 'stacked'; got {lockstep!r}")
+
 # %% ../nbs/07_imp.ipynb #f7a4d394
 def run_imp(data: Data, cfg: IMPConfig,
             store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
@@ -293,7 +294,48 @@ def run_imp(data: Data, cfg: IMPConfig,
             until_level: int | None = None,  # stop after this level (default: cfg.levels); the run stays the same run
            ) -> pd.DataFrame:
     "Run (or resume, or read back) IMP with rewinding; one row per level with density and test accuracy."
-    return run_imps(data, [cfg], store_dir, precision, checkpoint_every, on_checkpoint, quiet, until_level)[0]
+    precision, last = resolve_precision(precision, data.device), _last_level(cfg, until_level)
+    folder = _open_run(data, cfg, store_dir, precision)
+    unfinished, rows = not _stored_to(folder, last), []
+    with store_lock([folder] if unfinished else []):  # another process training it: wait for it, then read its levels
+        rewind = _rewind_point(data, cfg, folder, store_dir, precision, quiet)  # phase 1: w_{t_r}
+        mask = _first_mask(data, cfg, folder)                                  # level 0 is dense
+        for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not unfinished, leave=False):
+            metrics, final = (_level_done(data, cfg, folder, level, rewind, precision) or  # train from w_{t_r} with the mask
+                              _train_level(data, level, [(cfg, folder, rewind, mask)], checkpoint_every, on_checkpoint, False, precision, quiet)[0])
+            rows.append(metrics)
+            if metrics.get('diverged'): break
+            if level < last: mask = _mask_after(data, cfg, folder, level, mask, final)  # prune the smallest weights
+    check_read_back(rows, data.device, precision)
+    return pd.DataFrame(rows)
+
+def _last_level(cfg: IMPConfig, until_level: int | None) -> int:
+    last = cfg.levels if until_level is None else until_level
+    if not 0 <= last <= cfg.levels: raise ValueError(f"until_level must be in [0, {cfg.levels}], got {until_level}")
+    return last
+
+def _first_mask(data: Data, cfg: IMPConfig, folder: Path) -> dict:
+    "Level 0's mask: dense (stored like every level's)."
+    found = load_checked(_level_dir(folder, 0) / 'mask.pt')
+    if found is not None: return found
+    mask = dense_mask(_init_model(data, cfg))
+    save_checked(mask, _level_dir(folder, 0) / 'mask.pt')
+    return mask
+
+def _level_done(data, cfg, folder, level, rewind, precision) -> tuple[dict, dict] | None:
+    "A level's metrics and final weights when stored (level 0 of a run whose phase 1 diverged: written as diverged now), else None."
+    return _finished_level(folder, level) or (_phase1_diverged(data, cfg, folder, rewind, precision) if level == 0 else None)
+
+def _train_level(data: Data, level: int,
+                 runs: list[tuple[IMPConfig, Path, dict, dict]],  # (config, folder, rewind point, mask) of each run; one recipe
+                 checkpoint_every, on_checkpoint, stacked, precision, quiet) -> list[tuple[dict, dict]]:
+    "Train level `level` of every run from its rewind point with its mask, in one lockstep loop; store each one's metrics and final weights."
+    for _, folder, _, _ in runs: note_numerics(folder, data.device, precision)
+    resumables, t0 = [_level_run(data, cfg, folder, level, rewind, mask) for cfg, folder, rewind, mask in runs], time.perf_counter()
+    trained = train_resumably_group(resumables, runs[0][0].hp, checkpoint_every, on_checkpoint and (lambda step: on_checkpoint(level, step)),
+                                    stacked, desc=f'level {level} ({mask_density(runs[0][3]):.1%} weights)', precision=precision, quiet=quiet)
+    return [_finish_level(data, run, folder, level, losses, start, t0, precision)
+            for (_, folder, _, _), run, (losses, start) in zip(runs, resumables, trained)]
 
 def _stored_to(folder: Path, last: int) -> bool:
     "Whether the run at `folder` has every level up to `last` stored (or stored as diverged before it)."
@@ -318,6 +360,7 @@ def _mask_after(data, cfg, folder, level, mask, final) -> dict:
     save_checked(mask, path)
     return mask
 
+# %% ../nbs/07_imp.ipynb #a0daf9ad
 def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and number of levels (their phase 1 may differ)
              store_dir: str | Path | None = None,
              precision: str = 'auto',
@@ -327,36 +370,27 @@ def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and
              until_level: int | None = None,
              stacked: bool = False,  # train each group of two or more as one stacked network (`train_group`): for GPUs
             ) -> list[pd.DataFrame]:
-    "Several IMP runs in lockstep: level by level, all runs in one loop, each joining at the step it resumes from; one table per run."
+    "Several IMP runs in lockstep: `run_imp`'s steps, each level of every run trained in one loop (each joining at the step it resumes from); one table per run."
     precision = resolve_precision(precision, data.device)
     if not cfgs: return []
     if len({(c.model, c.width, c.hp, c.levels) for c in cfgs}) > 1:
         raise ValueError("runs trained in lockstep must share model, width, recipe (hp) and number of levels")
-    last = cfgs[0].levels if until_level is None else until_level
-    if not 0 <= last <= cfgs[0].levels: raise ValueError(f"until_level must be in [0, {cfgs[0].levels}], got {until_level}")
+    last = _last_level(cfgs[0], until_level)
     folders = [_open_run(data, c, store_dir, precision) for c in cfgs]
     to_train = [f for f in folders if not _stored_to(f, last)]
     with store_lock(to_train):  # another process training one of them: wait for it, then read its levels
         return _imp_levels(data, cfgs, folders, last, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked, bool(to_train))
 
 def _imp_levels(data, cfgs, folders, last, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked, unfinished) -> list[pd.DataFrame]:
-    "The body of `run_imps`: every level of every run, read back or trained in lockstep (the runs' locks held)."
+    "The body of `run_imps`: `run_imp`'s loop over levels for every run at once (the runs' locks held)."
     rewinds = [_rewind_point(data, c, f, store_dir, precision, quiet) for c, f in zip(cfgs, folders)]
-    masks = []
-    for c, f in zip(cfgs, folders):
-        masks.append(load_checked(_level_dir(f, 0) / 'mask.pt'))
-        if masks[-1] is None: masks[-1] = dense_mask(_init_model(data, c)); save_checked(masks[-1], _level_dir(f, 0) / 'mask.pt')
+    masks = [_first_mask(data, c, f) for c, f in zip(cfgs, folders)]
     rows, live = [[] for _ in cfgs], list(range(len(cfgs)))  # a run whose level diverged trains no further levels
     for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not unfinished, leave=False):
-        done = {i: _finished_level(folders[i], level) or (_phase1_diverged(data, cfgs[i], folders[i], rewinds[i], precision) if level == 0 else None)
-                for i in live}
+        done = {i: _level_done(data, cfgs[i], folders[i], level, rewinds[i], precision) for i in live}
         todo = [i for i in live if done[i] is None]
-        for i in todo: note_numerics(folders[i], data.device, precision)
-        runs, t0 = [_level_run(data, cfgs[i], folders[i], level, rewinds[i], masks[i]) for i in todo], time.perf_counter()
-        trained = train_resumably_group(runs, cfgs[0].hp, checkpoint_every, on_checkpoint and (lambda step: on_checkpoint(level, step)),
-                                        stacked, desc=f'level {level} ({mask_density(masks[todo[0]]):.1%} weights)' if todo else '',
-                                        precision=precision, quiet=quiet)
-        for i, run, (losses, start) in zip(todo, runs, trained): done[i] = _finish_level(data, run, folders[i], level, losses, start, t0, precision)
+        if todo: done.update(zip(todo, _train_level(data, level, [(cfgs[i], folders[i], rewinds[i], masks[i]) for i in todo],
+                                                    checkpoint_every, on_checkpoint, stacked, precision, quiet)))
         for i in list(live):
             metrics, final = done[i]
             rows[i].append(metrics)

@@ -5,9 +5,9 @@
 # %% ../nbs/10_lmc.ipynb #fe0baffe
 from __future__ import annotations
 import copy, itertools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ClassVar
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,14 +21,13 @@ from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
 from .store import load_checked, save_checked, store_key, data_fingerprint, resolve_store_dir, adopt_legacy, store_lock
-from .imp import (IMPConfig, LMCScore, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group,
-                          lockstep_groups, legacy_keys, divergence_metrics, note_numerics, numerics_metrics)
-from .experiments import ExperimentPreset, Scheme, imp_config, check_lockstep
+from .subsets import scores_for
+from .imp import (IMPConfig, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group,
+                          lockstep_groups, legacy_keys, divergence_metrics, note_numerics, numerics_metrics, check_lockstep)
 
 # %% auto #0
 __all__ = ['ALPHAS', 'interpolate', 'interpolation_losses', 'barrier', 'example_barriers', 'pair_barriers', 'train_children',
-           'child_state', 'lmc', 'lmc_scores', 'lmc_summary', 'lmc_onset', 'plot_interpolation', 'lmc_density',
-           'lmc_records', 'lmc_table', 'barrier_samples', 'correlations', 'plot_barrier_histograms', 'plot_final_vs',
+           'child_state', 'lmc', 'LMCConfig', 'lmc_scores', 'lmc_summary', 'lmc_onset', 'plot_interpolation',
            'plot_onset']
 
 # %% ../nbs/10_lmc.ipynb #182db7d3
@@ -183,8 +182,19 @@ def lmc(data: Data, cfg: IMPConfig, children: int = 3, alphas=ALPHAS,
         save_checked(found, path)
     return {**found, 'pairs': pd.DataFrame(found['pairs'])}
 
-def lmc_scores(data: Data, score: LMCScore, store_dir=None, precision: str = 'auto', quiet: bool = True) -> Tensor:
-    "The LMC score of every training example: its train loss barrier at α = ½, averaged over the pairs of children."
+@dataclass(frozen=True)
+class LMCConfig:
+    "The LMC score: per-example train loss barriers between `children` children of `parent`'s rewind point."
+    parent: IMPConfig   # its rewind point is the parent; its level 0 is child 0 (shared with the figures' runs)
+    children: int = 3   # the paper's 3 children: 3 pairs
+    store_name: ClassVar[str] = 'LMCScore'  # its name when the first low-barrier runs were stored: their keys stay
+
+    def __post_init__(self):
+        if self.children < 2: raise ValueError(f"an LMC score needs at least 2 children, got {self.children}")
+
+@scores_for(LMCConfig)
+def lmc_scores(data: Data, score: LMCConfig, store_dir=None, precision: str = 'auto', quiet: bool = True) -> Tensor:
+    "The LMC score of every training example: its train loss barrier at α = ½, averaged over the pairs of children (the scores of `low_barrier` subsets)."
     return lmc(data, score.parent, score.children, store_dir=store_dir, precision=precision, quiet=quiet)['scores']
 
 def lmc_summary(result: dict) -> dict:
@@ -222,74 +232,7 @@ def plot_interpolation(curves: dict,  # label -> an `lmc` result, in (train, tes
     ax.grid(alpha=0.3); ax.legend(fontsize=8)
     return ax
 
-# %% ../nbs/10_lmc.ipynb #cf66c731
-_PAPER_LMC_DENSITY = {'cifar10': 0.8 ** 11, 'cifar100': 0.8 ** 11, 'cinic10': 0.8 ** 7}
-
-def lmc_density(p: ExperimentPreset) -> float:
-    "The density of the final sparse accuracy in Figure 5's scatter plots."
-    return _PAPER_LMC_DENSITY[p.dataset] if p.name == 'paper' else p.densities[len(p.densities) // 2]
-
-def lmc_records(data: Data, p: ExperimentPreset, schemes: list[Scheme], children: int = 3,
-                store_dir=None, precision: str = 'auto', quiet: bool = False,
-                lockstep: str | None = None,  # None: run by run; 'group' or 'stacked': first every child of every run (`train_children`)
-               ) -> list[dict]:
-    "For each (replicate, scheme): `lmc` on train and on test data, and the rewind point's test metrics."
-    check_lockstep(lockstep)
-    jobs = list(itertools.product(range(p.replicates), schemes))
-    if lockstep: train_children(data, [imp_config(p, s, seed) for seed, s in jobs], children, store_dir, precision,
-                                stacked=lockstep == 'stacked', quiet=quiet)
-    records = []
-    for seed, s in tqdm(jobs, desc='LMC: children and interpolation', disable=quiet):
-        cfg, kw = imp_config(p, s, seed), dict(store_dir=store_dir, precision=precision, quiet=quiet)
-        records.append({'scheme': s.label, 'replicate': seed, 'rewind_step': s.rewind_step,
-                        'train': lmc(data, cfg, children, split='train', **kw), 'test': lmc(data, cfg, children, split='test', **kw),
-                        'pretrain': rewind_metrics(data, cfg, store_dir, precision)})
-    return records
-
-def lmc_table(records: list[dict]) -> pd.DataFrame:
-    "One row per run: barriers on train and test data, fraction of connected pairs, pre-train test accuracy."
-    rows = []
-    for r in records:
-        test = lmc_summary(r['test'])
-        rows.append({'scheme': r['scheme'], 'replicate': r['replicate'], 'rewind_step': r['rewind_step'], **lmc_summary(r['train']),
-                     'test_error_barrier': test['error_barrier'], 'test_loss_barrier': test['loss_barrier'],
-                     'pretrain_test_accuracy': r['pretrain']['test_accuracy']})
-    return pd.DataFrame(rows)
-
-def barrier_samples(records: list[dict], labels: list[str]) -> dict[str, np.ndarray]:
-    "Per-example train loss barriers of each labelled scheme, pooled over replicates."
-    return {l: np.concatenate([r['train']['scores'].numpy() for r in records if r['scheme'] == l]) for l in labels}
-
-def correlations(table: pd.DataFrame, y: str = 'test_accuracy',
-                 xs=('mean_example_barrier', 'pretrain_test_accuracy')) -> pd.DataFrame:
-    "Pearson r and Spearman ρ between `y` and each of `xs` over the rows of `table`."
-    rank = lambda c: table[c].rank()
-    return pd.DataFrame([{'x': x, 'y': y, 'pearson_r': table[x].corr(table[y]), 'spearman_rho': rank(x).corr(rank(y)), 'n': len(table)}
-                         for x in xs])
-
-# %% ../nbs/10_lmc.ipynb #a9af646a
-def plot_barrier_histograms(samples: dict[str, np.ndarray], ax=None, bins: int = 40, title: str = ''):
-    "Overlaid histograms (fraction of examples) of per-example train loss barriers."
-    ax = ax or plt.subplots(figsize=(5, 3.6))[1]
-    edges = np.histogram_bin_edges(np.concatenate(list(samples.values())), bins)
-    for i, (label, v) in enumerate(samples.items()):
-        ax.hist(v, edges, weights=np.full(len(v), 1 / len(v)), histtype='step', lw=1.5, color=f'C{i}',
-                label=f'{label} (mean {v.mean():.3f})')
-    ax.set_yscale('log')
-    ax.set(xlabel='per-example train loss barrier (nats)', ylabel='fraction of examples', title=title)
-    ax.grid(alpha=0.3); ax.legend(fontsize=7)
-    return ax
-
-def plot_final_vs(table: pd.DataFrame, x: str, ax=None, xlabel: str = '', y: str = 'test_accuracy', ylabel: str = ''):
-    "Scatter of `y` (%) against `x`, one colour per scheme, Pearson r in the title."
-    ax = ax or plt.subplots(figsize=(5, 3.6))[1]
-    for i, (label, g) in enumerate(table.groupby('scheme', sort=False)):
-        ax.scatter(g[x] * (100 if 'accuracy' in x else 1), 100 * g[y], color=f'C{i}', s=25, label=label)
-    r = table[x].corr(table[y])
-    ax.set(xlabel=xlabel or x, ylabel=ylabel or y, title=f'Pearson r = {r:.2f} (n = {len(table)})')
-    ax.grid(alpha=0.3); ax.legend(fontsize=7)
-    return ax
-
+# %% ../nbs/10_lmc.ipynb #2351026e
 def plot_onset(onset: pd.DataFrame, ax=None, title: str = ''):
     "Error barrier (%) against the rewind step (mean with min–max over replicates), with the 2% line."
     ax = ax or plt.subplots(figsize=(5, 3.6))[1]

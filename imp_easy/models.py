@@ -10,7 +10,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['PAPER_MODELS', 'MODEL_FACTORIES', 'BasicBlock', 'CifarResNet', 'count_params', 'make_model', 'prunable']
+__all__ = ['MODEL_FACTORIES', 'BasicBlock', 'CifarResNet', 'count_params', 'make_model', 'prunable']
 
 # %% ../nbs/01_models.ipynb #b38ac046
 class BasicBlock(nn.Module):
@@ -75,7 +75,6 @@ def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 # %% ../nbs/01_models.ipynb #0a2d8350
-PAPER_MODELS = {'cifar10': 'resnet20', 'cifar100': 'resnet32', 'cinic10': 'resnet56', 'synthetic': 'resnet8'}
 MODEL_FACTORIES: dict[str, Callable[..., nn.Module]] = {}  # name -> factory(num_classes, seed, width), beyond the ResNets
 
 def make_model(name: str,  # 'resnet<6n+2>' (e.g. 'resnet20') or a name in MODEL_FACTORIES

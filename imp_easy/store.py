@@ -55,7 +55,7 @@ def _keyed_fields(obj, legacy: bool = False) -> list:
 
 def _canonical(obj: Any, legacy: bool = False) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {'__type__': type(obj).__name__, **{f.name: _canonical(getattr(obj, f.name), legacy) for f in _keyed_fields(obj, legacy)}}
+        return {'__type__': getattr(obj, 'store_name', type(obj).__name__), **{f.name: _canonical(getattr(obj, f.name), legacy) for f in _keyed_fields(obj, legacy)}}
     if isinstance(obj, dict): return {str(k): _canonical(v, legacy) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
     if isinstance(obj, (list, tuple)): return [_canonical(v, legacy) for v in obj]
     if isinstance(obj, float): return repr(obj)

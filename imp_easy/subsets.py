@@ -5,6 +5,8 @@
 # %% ../nbs/05_subsets.ipynb #94fe2463
 from __future__ import annotations
 import math
+from dataclasses import dataclass
+from typing import Callable
 import numpy as np
 import torch
 from torch import Tensor
@@ -12,7 +14,8 @@ from torch import Tensor
 from .data import DataError, derive_seed
 
 # %% auto #0
-__all__ = ['class_quotas', 'random_subset', 'by_score', 'easiest', 'hardest', 'random_labels']
+__all__ = ['SUBSET_KINDS', 'SCORES', 'class_quotas', 'random_subset', 'by_score', 'easiest', 'hardest', 'SubsetKind',
+           'scores_for', 'subset_kind', 'random_labels']
 
 # %% ../nbs/05_subsets.ipynb #87b182c9
 def class_quotas(m: int,  # subset size
@@ -95,6 +98,35 @@ def easiest(scores: Tensor, m: int, **kwargs) -> Tensor:
 def hardest(scores: Tensor, m: int, **kwargs) -> Tensor:
     "The `m` highest-scoring examples (see `by_score` for `offset`, `class_balanced`, `labels`)."
     return by_score(scores, m, highest=True, **kwargs)
+
+# %% ../nbs/05_subsets.ipynb #0b27daa7
+@dataclass(frozen=True)
+class SubsetKind:
+    "A way of choosing phase 1's M examples: at random (class-balanced), or the lowest or highest M of a score."
+    label: str                 # in legends: 'random', 'easiest', ...
+    scores: str | None = None  # the `Pretrain` field holding the config of the scores it ranks by (None: random)
+    highest: bool = False      # keep the M highest scores (else the M lowest)
+
+SUBSET_KINDS: dict[str, SubsetKind] = {
+    'random': SubsetKind('random'),
+    'easy': SubsetKind('easiest', scores='el2n'),
+    'hard': SubsetKind('hardest', scores='el2n', highest=True),
+    'low_barrier': SubsetKind('lowest barrier', scores='lmc'),  # the LMC score of `10_lmc`
+}
+
+SCORES: dict[type, Callable] = {}  # a scores config's type -> f(data, cfg, store_dir, precision, quiet) -> one score per training example
+
+def scores_for(config_type: type) -> Callable:
+    "Decorator: `f(data, cfg, store_dir, precision, quiet)` computes (or reads) the scores of configs of `config_type`."
+    def register(f: Callable) -> Callable:
+        SCORES[config_type] = f
+        return f
+    return register
+
+def subset_kind(name: str) -> SubsetKind:
+    "The kind called `name`, with a clear error for an unknown one."
+    if name not in SUBSET_KINDS: raise ValueError(f"unknown subset kind {name!r}: choose one of {', '.join(SUBSET_KINDS)}")
+    return SUBSET_KINDS[name]
 
 # %% ../nbs/05_subsets.ipynb #7210ff04
 def random_labels(labels: Tensor,  # clean training labels (N,)

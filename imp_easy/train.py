@@ -19,11 +19,10 @@ from .models import make_model, prunable
 from .store import added_field
 
 # %% auto #0
-__all__ = ['PAPER_HPARAMS', 'PAPER_REWIND_STEP', 'PRESETS', 'KNOWN_DATASETS', 'Mask', 'PRECISIONS', 'DIVERGED_LOSS', 'HParams',
-           'check_preset_names', 'default_device', 'check_mask', 'apply_mask', 'state_of', 'states_equal',
-           'native_bf16', 'resolve_precision', 'autocast', 'model_device', 'use_channels_last', 'GroupedLinear',
-           'stack_models', 'stack_states', 'unstack_state', 'stack_batches', 'TrainResult', 'finite_state',
-           'train_group', 'train', 'predict', 'evaluate', 'numerics_signature']
+__all__ = ['Mask', 'PRECISIONS', 'DIVERGED_LOSS', 'HParams', 'default_device', 'check_mask', 'apply_mask', 'state_of',
+           'states_equal', 'native_bf16', 'resolve_precision', 'autocast', 'model_device', 'use_channels_last',
+           'GroupedLinear', 'stack_models', 'stack_states', 'unstack_state', 'stack_batches', 'TrainResult',
+           'finite_state', 'train_group', 'train', 'predict', 'evaluate', 'numerics_signature']
 
 # %% ../nbs/02_train.ipynb #f9d58649
 @dataclass(frozen=True)
@@ -53,20 +52,7 @@ class HParams:
         lr = self.lr * self.gamma ** sum(step >= m for m in self.milestones)
         return lr * step / self.warmup_steps if step < self.warmup_steps else lr
 
-# %% ../nbs/02_train.ipynb #bba2c06f
-PAPER_HPARAMS = {'cifar10': HParams(), 'cifar100': HParams(),
-                 'cinic10': HParams(batch_size=256, steps=31_250, milestones=(15_625, 23_440))}
-PAPER_REWIND_STEP = {'cifar10': 400, 'cifar100': 800, 'cinic10': 800}
-
 # %% ../nbs/02_train.ipynb #5a7963ac
-PRESETS = ('paper', 'cpu', 'smoke')
-KNOWN_DATASETS = ('cifar10', 'cifar100', 'cinic10')
-
-def check_preset_names(dataset: str, preset: str):
-    "A clear error for an unknown dataset or preset name."
-    if dataset not in KNOWN_DATASETS: raise ValueError(f"unknown dataset {dataset!r}: choose one of {', '.join(KNOWN_DATASETS)}")
-    if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
-
 def default_device() -> torch.device:
     "The GPU when there is one, else the CPU."
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')

@@ -4,34 +4,25 @@
 
 # %% ../nbs/09_warmup.ipynb #0db6ae32
 from __future__ import annotations
-import itertools, json, time
+import json, time
 from dataclasses import dataclass, replace, asdict
 from pathlib import Path
 from typing import Callable
 
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 import torch
-from tqdm.auto import tqdm
 
 from .data import Data, TrainStream, derive_seed
 from .models import make_model
 from .train import HParams, resolve_precision
-from .el2n import EL2NConfig
 from .imp import (Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics,
                           note_numerics, numerics_metrics, check_read_back)
 from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, write_once, store_lock
-from .experiments import experiment_preset, resnet8_cpu_preset, training_set_size, check_lockstep, SUBSET_NAMES, choice_label, paper_table, flag_diverged, warn_diverged, summarize
+from .presets import PAPER_WARMUP_HPARAMS
 
 # %% auto #0
-__all__ = ['PAPER_WARMUP_HPARAMS', 'PAPER_WARMUP_REFERENCE', 'WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup_group',
-           'run_warmup', 'WarmupPreset', 'warmup_preset', 'warmup_config', 'run_warmups', 'warmup_schemes',
-           'warmup_paper_values', 'plot_warmup']
+__all__ = ['WarmupConfig', 'warmup_phases', 'warmup_dir', 'run_warmup_group', 'run_warmup']
 
 # %% ../nbs/09_warmup.ipynb #70f779e4
-PAPER_WARMUP_HPARAMS = HParams(batch_size=1_024, lr=3.2, steps=7_840, milestones=(3_920, 5_880))
-
 @dataclass(frozen=True)
 class WarmupConfig:
     "Everything that determines one warmup run (besides the data and the precision)."
@@ -111,107 +102,3 @@ def run_warmup(data: Data, cfg: WarmupConfig,
               ) -> dict:
     "Run (or resume, or read back) one warmup run; returns its metrics (final test accuracy, ...)."
     return run_warmup_group(data, [cfg], store_dir, precision, checkpoint_every, on_checkpoint, quiet)[0]
-
-# %% ../nbs/09_warmup.ipynb #b5e9c78c
-@dataclass(frozen=True)
-class WarmupPreset:
-    "What Figure 6 runs at a preset: data, model, peak recipe, warmup lengths, subsets, EL2N."
-    name: str
-    dataset: str
-    model: str
-    width: int
-    hp: HParams                 # the recipe without warmup; W is set per run
-    warmup_steps: tuple         # the W of the figure
-    subset_sizes: tuple
-    el2n: EL2NConfig
-    train_size: int | None = None  # as in ExperimentPreset
-    replicates: int = 2
-    kinds: tuple = ('easy', 'random', 'hard')  # the subset kinds of the figure (`warmup_schemes`)
-    class_balanced: bool = False   # easiest / hardest subsets: M/C of each class (random subsets always are)
-    image_size: int = 32           # as in ExperimentPreset (`load_preset_data` reads it)
-
-    @property
-    def n_train(self) -> int: return training_set_size(self.dataset, self.train_size)
-
-def warmup_preset(dataset: str, preset: str) -> WarmupPreset:
-    "Figure 6's settings of `preset` for `dataset`, with a clear error for unknown names."
-    base = resnet8_cpu_preset(dataset) if preset == 'cpu' else experiment_preset(dataset, preset)  # data, model, EL2N scores
-    if preset == 'paper':
-        return WarmupPreset('paper', dataset, base.model, base.width, PAPER_WARMUP_HPARAMS, (100, 200, 400, 800, 1_600, 3_200),
-                            (5_120, 10_240, 25_600), base.el2n, kinds=('easy', 'random'), class_balanced=True)  # 50,000: 'all data'
-    if preset == 'cpu':
-        return WarmupPreset('cpu', dataset, base.model, base.width, HParams(batch_size=256, lr=0.8, steps=240, milestones=(120, 180)),
-                            (6, 24, 96), (256,), base.el2n, train_size=base.train_size, image_size=base.image_size)
-    return WarmupPreset('smoke', base.dataset, base.model, base.width, HParams(batch_size=32, lr=0.4, steps=24, milestones=(12, 18)),
-                        (2, 8), (64,), base.el2n)
-
-def warmup_config(p: WarmupPreset, warmup_steps: int, warmup_data: Pretrain, seed: int) -> WarmupConfig:
-    "The warmup run of `p` with W = `warmup_steps` on `warmup_data`, replicate `seed`."
-    return WarmupConfig(p.model, p.width, replace(p.hp, warmup_steps=warmup_steps), warmup_data, seed)
-
-def run_warmups(data: Data, p: WarmupPreset, schemes: dict[str, Pretrain], warmup_steps,
-                store_dir=None, precision: str = 'auto', quiet: bool = False,
-                lockstep: str | None = None,  # None: one run after another; 'group' or 'stacked': the runs of each W together
-               ) -> pd.DataFrame:
-    "Every (scheme, W, replicate) run, plus the no-warmup baseline: one row each."
-    check_lockstep(lockstep)
-    jobs = [('no warmup', Pretrain(), 0, s) for s in range(p.replicates)]
-    jobs += [(label, pre, w, s) for s in range(p.replicates) for label, pre in schemes.items() for w in warmup_steps]
-    cfgs = [warmup_config(p, w, pre, seed) for _, pre, w, seed in jobs]
-    if lockstep is None: found = [run_warmup(data, c, store_dir=store_dir, precision=precision, quiet=quiet)
-                                  for c in tqdm(cfgs, desc='warmup runs', disable=quiet)]
-    else: found = run_warmup_group(data, cfgs, store_dir, precision, quiet=quiet, stacked=lockstep == 'stacked')
-    table = pd.DataFrame([{'scheme': label, 'kind': pre.kind, 'subset_size': pre.size or data.n_train, 'replicate': seed, **m}
-                          for (label, pre, _, seed), m in zip(jobs, found)])
-    return warn_diverged(flag_diverged(table), 'warmup')
-
-def warmup_schemes(p: WarmupPreset, sizes=None, kinds=('easy', 'random', 'hard'),
-                   class_balanced: bool = False, offset: int = 0,  # easiest / hardest: as in `subset_schemes`
-                  ) -> dict[str, Pretrain]:
-    "The warmup data of Figure 6: each kind at each size, and all data."
-    def scheme(k, m):
-        if k == 'random': return f'random {m:,}', Pretrain(k, m)
-        return (f'{SUBSET_NAMES[k]} {m:,}{choice_label(class_balanced, offset)}',
-                Pretrain(k, m, el2n=p.el2n, class_balanced=class_balanced, offset=offset))
-    out = dict(scheme(k, m) for k in kinds for m in (sizes or p.subset_sizes))
-    return {**out, 'all data': Pretrain()}
-
-# %% ../nbs/09_warmup.ipynb #b9482efd
-PAPER_WARMUP_REFERENCE = {  # parameter -> (the paper's value for CIFAR-10, None where it gives none; source)
-    'model': ({'cifar10': 'resnet20'}, 'protocol: LR warmup'),
-    'batch size, peak LR': ({'cifar10': (1_024, 3.2)}, 'protocol: LR warmup'),
-    'steps, LR x0.1 at': ({'cifar10': (7_840, (3_920, 5_880))}, 'protocol: LR warmup'),
-    'warmup lengths W': ({'cifar10': (100, 200, 400, 800, 1_600, 3_200)}, 'protocol: LR warmup (100…3,200)'),
-    'warmup subset sizes': ({'cifar10': (5_120, 10_240, 25_600)}, "the paper's Figure 6 (its fourth, 50,000, is all data)"),
-    'subset kinds, class-balanced': ({'cifar10': (('easy', 'random'), True)}, "the paper's Figure 6: class-balanced easiest, and random"),
-    'replicates': ({'cifar10': None}, 'paper silent: our choice'),
-}
-
-def warmup_paper_values(p: WarmupPreset) -> dict:
-    "The preset's value of every parameter of `PAPER_WARMUP_REFERENCE`."
-    return {'model': p.model, 'batch size, peak LR': (p.hp.batch_size, p.hp.lr), 'steps, LR x0.1 at': (p.hp.steps, p.hp.milestones),
-            'warmup lengths W': p.warmup_steps, 'warmup subset sizes': p.subset_sizes,
-            'subset kinds, class-balanced': (p.kinds, p.class_balanced), 'replicates': p.replicates}
-
-# %% ../nbs/09_warmup.ipynb #6ff8bfff
-def plot_warmup(runs: pd.DataFrame, ax=None, title: str = ''):
-    "Final test accuracy (%) vs warmup steps per scheme, with the no-warmup baseline; diverged runs are left out of the means and counted in the legend."
-    ax = ax or plt.subplots(figsize=(6.4, 4.2))[1]
-    runs = flag_diverged(runs)
-    diverged = lambda g: f' ({int(g.diverged.sum())} diverged, left out)' if g.diverged.any() else ''
-    nobase = runs[runs.scheme == 'no warmup']
-    base = nobase[~nobase.diverged].test_accuracy
-    if len(nobase):
-        ax.axhline(100 * base.mean(), color='k', ls='--', lw=1, label=f'no warmup ({100 * base.mean():.1f}%){diverged(nobase)}')
-        ax.axhspan(100 * base.min(), 100 * base.max(), color='k', alpha=0.07, lw=0)
-    rest = runs[runs.scheme != 'no warmup']
-    for i, (label, g) in enumerate(rest.groupby('scheme', sort=False)):
-        s = g[~g.diverged].groupby('warmup_steps').test_accuracy.agg(['mean', 'min', 'max']).reset_index()
-        style = {'color': 'k', 'lw': 2} if label == 'all data' else {'color': f'C{i}'}
-        ax.errorbar(s.warmup_steps, 100 * s['mean'], yerr=[100 * (s['mean'] - s['min']), 100 * (s['max'] - s['mean'])],
-                    marker='o', ms=4, capsize=3, label=label + diverged(g), **style)
-    ws = sorted(rest.warmup_steps.unique())
-    ax.set_xscale('log'); ax.set_xticks(ws, [f'{w:,}' for w in ws]); ax.minorticks_off()
-    ax.set(xlabel='warmup length W (steps)', ylabel='final test accuracy (%)', title=title)
-    ax.grid(alpha=0.3); ax.legend(fontsize=7)
-    return ax

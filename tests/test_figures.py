@@ -68,7 +68,8 @@ def test_fig4_smoke(tmp_path, kernel_env):
                        'random 64, t=4, 50% random labels', 'easiest 64, t=4, 50% random labels', 'hardest 64, t=4, 50% random labels'}
     # the noisy t* line's pre-training saw the noisy labels: from the same init, data order and augmentation as clean
     # all data at t* (replicate 0), its rewind point differs; its dense level 0 (clean labels from there) differs too
-    from imp_easy.experiments import experiment_preset, load_preset_data, all_data_schemes, noisy_all_data_schemes, imp_config
+    from imp_easy.presets import experiment_preset, load_preset_data
+    from imp_easy.figures import all_data_schemes, noisy_all_data_schemes, imp_config
     from imp_easy.imp import run_dir
     from imp_easy.store import load_checked
     from imp_easy.train import resolve_precision, states_equal
@@ -107,7 +108,7 @@ def test_run_checks_sees_the_parameters(tmp_path):
     ns = run_checks('fig2.ipynb', preset='smoke', class_balanced=True, offset=5, out_dir=str(tmp_path), store_dir=str(tmp_path / 'store'))
     assert [s.label for s in ns['schemes'][3:]] == ['random 64, t=4', 'easiest 64 class-balanced from rank 5, t=4',
                                                      'hardest 64 class-balanced from rank 5, t=4']
-    assert ns['stem'] == 'fig2_cifar10_smoke_balanced_from5'
+    assert ns['args'].stem == 'fig2_cifar10_smoke_balanced_from5'
     ns = run_checks('fig2.ipynb', preset='smoke', subset_sizes='[64, 32]', out_dir=str(tmp_path), store_dir=str(tmp_path / 'store'))
     assert ns['sizes'] == [64, 32]  # as papermill's -p passes a list: a string
 
