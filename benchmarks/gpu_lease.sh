@@ -7,6 +7,8 @@
 #   2. the paper's premise at paper scale: children of w_0 and of w_400 on full CIFAR-10 with the paper's recipe, their
 #      test accuracies and error barriers (instability.py; as many steps as fit in PREMISE_S seconds);
 #   3. LMC evaluation speed (lmc_eval.py), last, with what time is left.
+# PARTS names the parts to run (default all: throughput step_profile instability lmc_eval), so that a lease whose data must
+# travel in several calls can run the parts that need no data in the first. PREMISE_STEPS=0 fits the recipe to PREMISE_S.
 # CIFAR-10 comes from $IMP_EASY_DATA, or is unpacked from the shards of ../shared/data carried into .data/ (see
 # ../shared/data/README.md: they travel in two calls).
 #
@@ -16,7 +18,7 @@ set -uo pipefail
 OUT=${OUT:-out/gpu}; DEVICE=${DEVICE:-cuda}; DATA=${DATA:-cifar10}
 NS=${NS:-1 4 10 16}; STEPS=${STEPS:-30}; PROFILE_N=${PROFILE_N:-16}
 PREMISE_STEPS=${PREMISE_STEPS:-62560}; PREMISE_REWIND=${PREMISE_REWIND:-400}; PREMISE_S=${PREMISE_S:-240}
-N_LMC=${N_LMC:-50000}
+N_LMC=${N_LMC:-50000}; PARTS=${PARTS:-throughput step_profile instability lmc_eval}
 THROUGHPUT_LIMIT=${THROUGHPUT_LIMIT:-120}; PROFILE_LIMIT=${PROFILE_LIMIT:-45}; LMC_LIMIT=${LMC_LIMIT:-30}
 PREMISE_LIMIT=$(( ${PREMISE_S%.*} + ${PREMISE_SLACK:-60} ))  # the children's budget plus loading, the parent and evaluation
 mkdir -p "$OUT"
@@ -28,8 +30,9 @@ if [ "$DATA" = cifar10 ] && [ -z "${IMP_EASY_DATA:-}" ] && [ -f .data/cifar10.tr
 fi
 { nvidia-smi -L 2>&1 || true; $PY -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"; } > "$OUT/device.txt"
 status=0
-part() {  # part NAME LIMIT_S COMMAND...: run with a time limit, log to $OUT/NAME.txt, note a failure or time-out
+part() {  # part NAME LIMIT_S COMMAND...: run with a time limit, log to $OUT/NAME.txt, note a failure or time-out; skip parts not in PARTS
   local name=$1 limit=$2; shift 2
+  [[ " $PARTS " == *" $name "* || " $PARTS " == *" ${name%_*} "* ]] || return 0  # lmc_eval_bf16 runs as part lmc_eval
   local t0=$SECONDS
   timeout --kill-after=10 "$limit" "$@" > "$OUT/$name.txt" 2>&1
   local rc=$?

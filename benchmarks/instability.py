@@ -3,12 +3,17 @@
 From one initialisation w_0 the parent trains 400 steps on all data (w_400). Two children of w_0 and two of w_400 then
 train with the paper's recipe (62,560 steps of 128, LR 0.1, x0.1 at 31,280 and 46,920), each in its own data order and
 augmentation: the children of w_0 for their first 400 steps as a group, then all four as one stacked network. The run
-stops early when the time budget would run out (the steps reached are reported; the LR schedule is the paper's either
-way). Then: each child's test accuracy, and for each pair the train and test error and loss along the line between the
-two children (5 points of α) with the barrier (`imp_easy.lmc.pair_barriers`). Writes instability.json, instability.csv
-and instability.png into --out.
+stops early when the time budget would run out (the steps reached are reported; the LR schedule is the one asked for
+either way). With --steps 0 the recipe is fitted to the budget instead: four stacked children are timed for a few
+steps first, and the schedule (the paper's shape, milestones at the same fractions) gets the most steps that fit. With
+--first F the first pair are children of w_F instead of w_0 (to find the onset of stability between two steps). Then:
+each child's test accuracy, and for each pair the train and test error and loss along the line between the two
+children (5 points of α) with the barrier (`imp_easy.lmc.pair_barriers`). Writes instability.json, instability.csv and
+instability.png into --out.
 
     python benchmarks/instability.py --out out/gpu                                 # on a GPU, CIFAR-10 from $IMP_EASY_DATA
+    python benchmarks/instability.py --steps 0 --budget-s 240 --out out/gpu         # the longest recipe that fits 240 s
+    python benchmarks/instability.py --first 1000 --rewind 2000 --out out/gpu      # is w_1000 stable? w_2000?
     python benchmarks/instability.py --device cpu --data synthetic --steps 40 --rewind 8 --out /tmp/x   # a dry run
 """
 import argparse, json, time
@@ -33,17 +38,30 @@ def recipe(steps: int) -> HParams:
     return HParams(steps=steps, milestones=tuple(m * steps // paper.steps for m in paper.milestones))
 
 
-def train_children(data, parent: dict, rewind: dict, hp: HParams, t: int, precision: str, budget_s: float, chunk: int,
+def fitted_steps(data, model_name: str, precision: str, budget_s: float, rewind: int, probe: int, unit: int = 500) -> int:
+    "The most steps (a multiple of `unit`, at least `rewind + unit`) four stacked children train in 90% of `budget_s`, from a timed probe."
+    models = [make_model(model_name, data.num_classes, seed=k).to(data.device) for k in range(4)]
+    streams, hp = StreamGroup([TrainStream(data, 128, seed=k) for k in range(4)]), recipe(PAPER_HPARAMS['cifar10'].steps)
+    warm = train_group(models, streams, hp, stop=probe, precision=precision, stacked=True, quiet=True)  # cudnn's search, caches
+    if data.device.type == 'cuda': torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    train_group(models, streams, hp, start=probe, stop=2 * probe, optimizer_states=[r.optimizer_state for r in warm],
+                precision=precision, stacked=True, quiet=True)
+    per_step = (time.perf_counter() - t0) / probe
+    return max(rewind + unit, int(0.9 * budget_s / per_step) // unit * unit)  # 10% spare: the budget check stops a chunk short otherwise
+
+
+def train_children(data, early: dict, rewind: dict, hp: HParams, first: int, t: int, precision: str, budget_s: float, chunk: int,
                    model_name: str, seed: int):
-    "Two children of w_0 and two of w_t, stacked from step t on, in chunks until hp.steps or the budget; returns them and the step reached."
+    "Two children of w_first and two of w_t, stacked from step t on, in chunks until hp.steps or the budget; returns them and the step reached."
     def child(state):
         model = make_model(model_name, data.num_classes).to(data.device); model.load_state_dict(state)
         return model
-    children = [child(parent), child(parent), child(rewind), child(rewind)]
+    children = [child(early), child(early), child(rewind), child(rewind)]
     streams = [TrainStream(data, hp.batch_size, seed=derive_seed(seed, 'child', k)) for k in range(4)]
     t0 = time.perf_counter()
-    first = train_group(children[:2], StreamGroup(streams[:2]), hp, start=0, stop=t, precision=precision, quiet=True)
-    optimizers, step, per_chunk = [r.optimizer_state for r in first] + [None, None], t, None
+    early_pair = train_group(children[:2], StreamGroup(streams[:2]), hp, start=first, stop=t, precision=precision, quiet=True)
+    optimizers, step, per_chunk = [r.optimizer_state for r in early_pair] + [None, None], t, None
     while step < hp.steps:
         stop = min(step + chunk, hp.steps)
         left = budget_s - (time.perf_counter() - t0)
@@ -62,29 +80,36 @@ def main():
     ap.add_argument('--data', default='cifar10', help="'cifar10' (from --data-dir or $IMP_EASY_DATA) or 'synthetic'")
     ap.add_argument('--data-dir', default=None)
     ap.add_argument('--model', default='resnet20')
-    ap.add_argument('--steps', type=int, default=PAPER_HPARAMS['cifar10'].steps, help="the recipe's length (milestones scale with it)")
+    ap.add_argument('--steps', type=int, default=PAPER_HPARAMS['cifar10'].steps, help="the recipe's length (milestones scale with it); 0: the most that fits --budget-s")
+    ap.add_argument('--first', type=int, default=0, help='t of the first pair of children (0: w_0)')
     ap.add_argument('--rewind', type=int, default=400, help='t of the second pair of children')
     ap.add_argument('--precision', default='bf16')
     ap.add_argument('--budget-s', type=float, default=300., help='seconds for training the children')
     ap.add_argument('--chunk', type=int, default=1_000, help='steps between budget checks')
+    ap.add_argument('--probe', type=int, default=40, help='steps timed (after as many to warm up) to fit --steps 0')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--out', default='out/gpu')
     args = ap.parse_args()
     device, out = torch.device(args.device), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     data = (synthetic_data() if args.data == 'synthetic' else load_data(args.data, args.data_dir)).to(device)
-    precision, hp = resolve_precision(args.precision, device), recipe(args.steps)
+    precision = resolve_precision(args.precision, device)
     if device.type == 'cuda': torch.backends.cudnn.benchmark = True
+    hp = recipe(args.steps or fitted_steps(data, args.model, precision, args.budget_s, args.rewind, args.probe))
 
     parent_model = make_model(args.model, data.num_classes, seed=derive_seed(args.seed, 'init')).to(device)
-    parent = state_of(parent_model)
-    train_group([parent_model], StreamGroup([TrainStream(data, hp.batch_size, seed=derive_seed(args.seed, 'pretrain'))]), hp,
-                stop=args.rewind, precision=precision, quiet=True)
-    children, reached, seconds = train_children(data, parent, state_of(parent_model), hp, args.rewind, precision,
+    pretrain, optimizer = StreamGroup([TrainStream(data, hp.batch_size, seed=derive_seed(args.seed, 'pretrain'))]), None
+    if args.first:
+        (optimizer,) = [r.optimizer_state for r in train_group([parent_model], pretrain, hp, stop=args.first, precision=precision, quiet=True)]
+    early = state_of(parent_model)
+    train_group([parent_model], pretrain, hp, start=args.first, stop=args.rewind, optimizer_states=optimizer and [optimizer],
+                precision=precision, quiet=True)
+    children, reached, seconds = train_children(data, early, state_of(parent_model), hp, args.first, args.rewind, precision,
                                                 args.budget_s, args.chunk, args.model, args.seed)
 
     rows, pairs = [], {}
-    for name, (a, b) in {'t=0': (0, 1), f't={args.rewind}': (2, 3)}.items():
+    early_name, rewind_name = f't={args.first}', f't={args.rewind}'
+    for name, (a, b) in {early_name: (0, 1), rewind_name: (2, 3)}.items():
         for split in ('train', 'test'):
             losses = interpolation_losses(children[a], state_of(children[a]), state_of(children[b]), data, ALPHAS, split, precision=precision)
             r = pair_barriers(losses)
@@ -95,9 +120,9 @@ def main():
     report = {
         'device': torch.cuda.get_device_name() if device.type == 'cuda' else 'cpu', 'torch': torch.__version__,
         'precision': precision, 'data': data.name, 'model': args.model, 'recipe_steps': hp.steps, 'milestones': list(hp.milestones),
-        'rewind_step': args.rewind, 'steps_reached': reached, 'full_length': reached == hp.steps,
-        'children_seconds': seconds, 'images_per_second_all_children': (2 * args.rewind + 4 * (reached - args.rewind)) * hp.batch_size / seconds,
-        'test_accuracy': {'t=0': accuracies[:2], f't={args.rewind}': accuracies[2:]},
+        'first_step': args.first, 'rewind_step': args.rewind, 'steps_reached': reached, 'full_length': reached == hp.steps,
+        'children_seconds': seconds, 'images_per_second_all_children': (2 * (args.rewind - args.first) + 4 * (reached - args.rewind)) * hp.batch_size / seconds,
+        'test_accuracy': {early_name: accuracies[:2], rewind_name: accuracies[2:]},
         'error_barrier': {f'{n}, {s}': r['error_barrier'] for (n, s), r in pairs.items()},
         'loss_barrier': {f'{n}, {s}': r['loss_barrier'] for (n, s), r in pairs.items()},
     }

@@ -4,19 +4,21 @@
 
 # %% ../nbs/14_results.ipynb #e26b46b2
 from __future__ import annotations
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .presets import ExperimentPreset, experiment_preset, resnet8_cpu_preset
+from .presets import ExperimentPreset, experiment_preset, resnet8_cpu_preset, PAPER_REWIND_STEP
 from .figures import fig2_claims, fig4_claims, correlations
 from .regime import search_table, rewinding_verdict
 
 # %% auto #0
 __all__ = ['COMMITTED_PRESETS', 'committed_images', 'read_committed', 'accuracy_table', 'markdown_table', 'show_table', 'scale',
-           'premise_verdicts', 'fig2_verdicts', 'fig3_verdicts', 'fig4_verdicts', 'fig5_verdicts', 'fig6_verdicts',
-           'verdicts', 'subset_size_table', 'lmc_means', 'warmup_table']
+           'premise_verdicts', 'instability_table', 'paper_scale_verdicts', 'fig2_verdicts', 'fig3_verdicts',
+           'fig4_verdicts', 'fig5_verdicts', 'fig6_verdicts', 'verdicts', 'subset_size_table', 'lmc_means',
+           'warmup_table']
 
 # %% ../nbs/14_results.ipynb #b62a1ebd
 def committed_images() -> Path:
@@ -85,6 +87,41 @@ def premise_verdicts(images: str | Path | None = None) -> list[dict]:
                  f"{len(p3)} trials of {candidates} laptop candidate{'s' if candidates > 1 else ''}", f"worst rewound replicate − best t = 0 one: "
                  f"{_points(np.nanmin(margins), np.nanmax(margins))} (rewound to {', '.join(str(s) for s in sorted(set(p3['P3 rewound to'])))})",
                  (p3.P3 == 'yes').any())]
+
+# %% ../nbs/14_results.ipynb #c6d0a96f
+def instability_table(images: str | Path | None = None,  # default: `committed_images()`
+                      dataset: str = 'cifar10',
+                     ) -> pd.DataFrame:
+    "The committed instability runs (`benchmarks/instability.py`'s reports), one row per pair of children, errors in %."
+    rows = []
+    for path in sorted(Path(images or committed_images()).glob(f'instability_{dataset}_*.json')):
+        r = json.loads(path.read_text())
+        for pair, accuracies in r['test_accuracy'].items():
+            rows.append({'children of': f'w_{pair[2:]}', 't': int(pair[2:]), 'device': r['device'].replace('NVIDIA ', ''),
+                         'model': r['model'].replace('resnet', 'ResNet-'),
+                         'recipe (steps)': r['recipe_steps'], 'precision': r['precision'],
+                         'test accuracy (%)': round(100 * float(np.mean(accuracies)), 1),
+                         'train barrier (%)': round(100 * r['error_barrier'][f'{pair}, train'], 1),
+                         'test barrier (%)': round(100 * r['error_barrier'][f'{pair}, test'], 1)})
+    return pd.DataFrame(rows).sort_values('t', ignore_index=True) if rows else pd.DataFrame()
+
+# %% ../nbs/14_results.ipynb #64cb67ea
+def paper_scale_verdicts(images: str | Path | None = None,  # default: `committed_images()`
+                         dataset: str = 'cifar10') -> list[dict]:
+    "The premise at paper scale from the committed instability runs; none without the runs of t = 0 and the paper's t*."
+    runs, t_star = instability_table(images, dataset), PAPER_REWIND_STEP[dataset]
+    if runs.empty or not {0, t_star} <= set(runs.t): return []
+    init, rewound = runs[runs.t == 0].iloc[0], runs[runs.t == t_star].iloc[0]
+    where = f"{init.device}: {init.model}, all images, {init['recipe (steps)']:,}-step recipe"
+    barrier = lambda r: f"{r['test barrier (%)']:.1f}% at t = {r.t:,}"
+    connected = runs[runs['test barrier (%)'] < 2]
+    first = (f"; first under 2%: {barrier(connected.iloc[0])} ({connected.iloc[0]['recipe (steps)']:,}-step recipe)"
+             if len(connected) and connected.iloc[0].t != t_star else '')
+    return [_row('training is unstable at initialisation and stable after a few steps (LMC onset)', 'instability.py', where,
+                 f'test-error barrier {barrier(init)}, {barrier(rewound)}',
+                 init['test barrier (%)'] > 2 and rewound['test barrier (%)'] <= init['test barrier (%)'] / 2),
+            _row("children of the paper's t* are linearly connected (test-error barrier under 2%)", 'instability.py', where,
+                 barrier(rewound) + first, rewound['test barrier (%)'] < 2)]
 
 # %% ../nbs/14_results.ipynb #557ed091
 def fig2_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | Path | None = None) -> list[dict]:
@@ -155,8 +192,8 @@ def fig6_verdicts(dataset: str = 'cifar10', images: str | Path | None = None, to
 
 # %% ../nbs/14_results.ipynb #a173a2cd
 def verdicts(dataset: str = 'cifar10', images: str | Path | None = None) -> pd.DataFrame:
-    "Every claim the committed files can decide: the premise, Figure 2 at each committed preset, Figures 3 and 4, Figure 5, Figure 6."
-    rows = premise_verdicts(images)
+    "Every claim the committed files can decide: the premise (laptop, then paper scale), Figure 2 at each committed preset, Figures 3 and 4, Figure 5, Figure 6."
+    rows = premise_verdicts(images) + paper_scale_verdicts(images, dataset)
     for preset in COMMITTED_PRESETS: rows += fig2_verdicts(dataset, preset, images)
     rows += fig3_verdicts(dataset, 'cpu', images) + fig4_verdicts(dataset, 'cpu', images)  # the first cpu preset's predate their claims' bars
     for preset in COMMITTED_PRESETS: rows += fig5_verdicts(dataset, preset, images)

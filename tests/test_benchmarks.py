@@ -26,6 +26,16 @@ def test_instability_stops_at_its_budget(tmp_path):
     report = json.loads((tmp_path / 'instability.json').read_text())
     assert (report['steps_reached'], report['full_length']) == (8, False)
 
+def test_instability_fits_its_recipe_and_moves_the_first_pair(tmp_path):
+    "--steps 0 fits the recipe to the budget (none here: the shortest allowed, rewind + 500 steps); --first F makes the first pair children of w_F."
+    r = subprocess.run([sys.executable, 'benchmarks/instability.py', '--device', 'cpu', '--data', 'synthetic', '--steps', '0', '--probe', '2',
+                        '--first', '4', '--rewind', '8', '--budget-s', '0', '--chunk', '4', '--out', str(tmp_path)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=900, env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    assert r.returncode == 0, r.stderr[-3000:]
+    report = json.loads((tmp_path / 'instability.json').read_text())
+    assert (report['recipe_steps'], report['milestones'], report['steps_reached']) == (508, [254, 381], 12), report
+    assert (report['first_step'], report['rewind_step'], set(report['test_accuracy'])) == (4, 8, {'t=4', 't=8'})
+
 def test_figure_minutes_records_a_row(tmp_path):
     "A smoke figure through the minutes benchmark: one CSV row with its minutes, the empty store it started from and rc 0."
     import csv
