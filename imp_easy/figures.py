@@ -27,9 +27,9 @@ from .sweep import SlurmOptions, check_executor, sweep_precision, submit_runs
 
 # %% auto #0
 __all__ = ['MAX_REPLICATES', 'SHARED_PARAMETERS', 'Scheme', 'all_data_schemes', 'SubsetChoice', 'subset_schemes',
-           'lmc_score_config', 'noisy_all_data_schemes', 'fig2_schemes', 'imp_config', 'check_sizes', 'check_positive',
-           'check_replicates', 'as_list', 'check_densities', 'check_fractions', 'check_kinds', 'check_choice',
-           'preset_with', 'run_schemes', 'flag_diverged', 'warn_diverged', 'run_controls', 'summarize',
+           'lmc_score_config', 'noisy_all_data_schemes', 'fig2_schemes', 'replicate_jobs', 'imp_config', 'check_sizes',
+           'check_positive', 'check_replicates', 'as_list', 'check_densities', 'check_fractions', 'check_kinds',
+           'check_choice', 'preset_with', 'run_schemes', 'flag_diverged', 'warn_diverged', 'run_controls', 'summarize',
            'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir', 'save_table',
            'save_figure', 'figure_stem', 'figure_runs', 'FigureArgs', 'figure_args', 'fig2_claims', 'fig4_claims',
            'subset_size_curves', 'plot_subset_size_curves', 'lmc_records', 'lmc_table', 'barrier_samples',
@@ -95,9 +95,16 @@ def noisy_all_data_schemes(p: ExperimentPreset, noise: float) -> list[Scheme]:
     "All data with random labels, pre-trained for `t*/2` and for `t*` steps: Figure 4's baselines at that noise."
     return [Scheme(f'all data, t={t}, {noise:.0%} random labels', t, Pretrain(noise=noise)) for t in (p.rewind_step // 2, p.rewind_step)]
 
-def fig2_schemes(p: ExperimentPreset, size: int | None = None) -> list[Scheme]:
-    "Figure 2: all data at 0, `t*/2` and `t*`; random, easiest and hardest M at `t*/2`."
-    return all_data_schemes(p) + subset_schemes(p, size)
+def fig2_schemes(p: ExperimentPreset,
+                 sizes: list[int] | None = None,  # the subset sizes M (default: the preset's)
+                 choice: SubsetChoice = SubsetChoice(),  # how the easiest and hardest are chosen
+                ) -> list[Scheme]:
+    "Figure 2: all data at 0, `t*/2` and `t*`; random, easiest and hardest M at `t*/2`, for each M."
+    return all_data_schemes(p) + [s for m in (sizes or [p.subset_size]) for s in subset_schemes(p, m, choice=choice)]
+
+def replicate_jobs(p: ExperimentPreset, schemes: list[Scheme]) -> list[tuple[int, Scheme]]:
+    "Every (replicate, scheme) pair of a figure, replicate-major: the first replicate of every scheme first, a full picture early."
+    return list(itertools.product(range(p.replicates), schemes))
 
 def imp_config(p: ExperimentPreset, scheme: Scheme, seed: int) -> IMPConfig:
     "The IMP run of `scheme`, replicate `seed`, under preset `p`."
@@ -180,7 +187,7 @@ def run_schemes(data: Data, p: ExperimentPreset, schemes: list[Scheme],
     if len(set(labels)) != len(labels): raise ValueError(f"scheme labels must be unique, got {labels}")
     check_sizes([s.pretrain.size for s in schemes if s.pretrain.size is not None], data.n_train)
     check_lockstep(lockstep)
-    jobs = list(itertools.product(range(p.replicates), schemes))  # replicate-major: a first full picture early
+    jobs = replicate_jobs(p, schemes)
     if lockstep is None:
         tables = [run_imp(data, imp_config(p, s, seed), store_dir=store_dir, precision=precision, quiet=quiet)
                   for seed, s in tqdm(jobs, desc='IMP runs', disable=quiet)]
@@ -309,8 +316,8 @@ SHARED_PARAMETERS = ('dataset', 'preset', 'replicates', 'levels', 'class_balance
                      'slurm_cpus_per_job', 'slurm_time_min', 'slurm_parallelism')
 
 def figure_runs(p: ExperimentPreset, schemes: list[Scheme]) -> list[tuple[str, IMPConfig]]:
-    "Every (scheme, replicate) of a figure as a labelled run, replicate-major (a first full picture early)."
-    return [(f'{s.label}, replicate {seed}', imp_config(p, s, seed)) for seed, s in itertools.product(range(p.replicates), schemes)]
+    "Every (scheme, replicate) of a figure as a labelled run, in `replicate_jobs`' order."
+    return [(f'{s.label}, replicate {seed}', imp_config(p, s, seed)) for seed, s in replicate_jobs(p, schemes)]
 
 @dataclass(frozen=True)
 class FigureArgs:
@@ -454,7 +461,7 @@ def lmc_records(data: Data, p: ExperimentPreset, schemes: list[Scheme], children
                ) -> list[dict]:
     "For each (replicate, scheme): `lmc` on train and on test data, and the rewind point's test metrics."
     check_lockstep(lockstep)
-    jobs = list(itertools.product(range(p.replicates), schemes))
+    jobs = replicate_jobs(p, schemes)
     if lockstep: train_children(data, [imp_config(p, s, seed) for seed, s in jobs], children, store_dir, precision,
                                 stacked=lockstep == 'stacked', quiet=quiet)
     records = []
