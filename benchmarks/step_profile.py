@@ -2,7 +2,9 @@
 
 For N = 1 and N stacked ResNet-20s (batch 128 each, CIFAR-10 shapes): the operators that take the most time over a few
 steps (device time on a GPU, host time on the CPU), and, on a GPU, the synchronisations the step loop makes
-(`torch.cuda.set_sync_debug_mode`): the loop should make none but the loss check every `check_every` steps.
+(`torch.cuda.set_sync_debug_mode`): the loop should make none but the loss check every `check_every` steps, and the
+call one more per model at its end (the check that every weight is finite). The first lease (benchmarks/h200) counted one
+per tensor there, before that check became one reduction.
 
     python benchmarks/step_profile.py [--device cuda] [--n 16] [--steps 40] [--out out/gpu]
 """
@@ -64,7 +66,8 @@ def main():
         if cuda:
             syncs = synchronisations(data, n, args.steps, args.precision, device)
             report[f'synchronisations_n{n}'] = syncs
-            print(f"N = {n}: {syncs} synchronisations in {args.steps} steps (loss checks every 20 steps: {args.steps // 20} expected)")
+            print(f"N = {n}: {syncs} synchronisations in {args.steps} steps ({args.steps // 20} loss checks, one every 20 steps, "
+                  f"and {n} end-of-call state checks, one per model, expected)")
     (out / 'step_profile.json').write_text(json.dumps(report, indent=1))
 
 

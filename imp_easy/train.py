@@ -280,8 +280,9 @@ class _Stacked:
 DIVERGED_LOSS = 1e3  # a training loss above this is a blow-up, not training
 
 def finite_state(model: nn.Module) -> bool:
-    "Whether every weight and BN buffer of `model` is finite."
-    return all(torch.isfinite(v).all() for v in model.state_dict().values() if v.is_floating_point())
+    "Whether every weight and BN buffer of `model` is finite (one reduction: on a GPU, one wait for the device, not one per tensor)."
+    flags = [torch.isfinite(v).all() for v in model.state_dict().values() if v.is_floating_point()]
+    return bool(torch.stack(flags).all()) if flags else True
 
 def train_group(models: list[nn.Module],  # trained in place, each on its own stream
                 streams: StreamGroup,  # one stream per model; their data must be on the models' device
