@@ -6,6 +6,7 @@ read the all-data runs), so each row says how many entries the store had before 
 cost, anything else its cost beyond what was there. Without --store the default store is used, as `make figure`.
 
     python benchmarks/figure_minutes.py fig2 [--preset cpu] [--dataset cifar10] [--store DIR] [--out DIR] [--csv FILE]
+    python benchmarks/figure_minutes.py fig6 -p class_balanced True     # any other notebook parameter, as papermill's -p
 """
 import argparse, csv, datetime, os, platform, subprocess, sys, time
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / 'benchmarks' / 'figure_minutes.csv'
 FIELDS = ['date', 'figure', 'dataset', 'preset', 'minutes', 'store_entries_before', 'precision', 'cpu', 'capability', 'threads',
-          'torch', 'rc']
+          'torch', 'rc', 'parameters']
 
 
 def store_entries(store: Path) -> int:
@@ -47,18 +48,22 @@ def main():
     ap.add_argument('--store', type=Path, default=None, help='run store (default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store)')
     ap.add_argument('--out', type=Path, default=ROOT / 'out' / 'figure_minutes')
     ap.add_argument('--csv', type=Path, default=CSV, help='where the row goes')
+    ap.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
+                    help="another parameter of the notebook (papermill's -p); recorded in the row")
     a = ap.parse_args()
     from imp_easy.store import resolve_store_dir
     store = resolve_store_dir(a.store)
     args = ['-p', 'dataset', a.dataset, '-p', 'preset', a.preset, '-p', 'out_dir', str(a.out)]
     if a.store: args += ['-p', 'store_dir', str(a.store)]
+    for name, value in a.parameter: args += ['-p', name, value]
     a.out.mkdir(parents=True, exist_ok=True)
     before, t0 = store_entries(store), time.perf_counter()
     rc = subprocess.call([sys.executable, '-m', 'papermill', str(ROOT / 'nbs' / f'{a.figure}.ipynb'),
                           str(a.out / f'{a.figure}_{a.dataset}_{a.preset}.ipynb'), *args])
     minutes = (time.perf_counter() - t0) / 60
     row = {'date': datetime.date.today().isoformat(), 'figure': a.figure, 'dataset': a.dataset, 'preset': a.preset,
-           'minutes': round(minutes, 1), 'store_entries_before': before, 'rc': rc, **machine()}
+           'minutes': round(minutes, 1), 'store_entries_before': before, 'rc': rc,
+           'parameters': ' '.join(f'{name}={value}' for name, value in a.parameter), **machine()}
     record(row, a.csv)
     print(f"{a.figure} {a.dataset} {a.preset}: {minutes:.1f} minutes (store held {before} entries before; rc {rc}) -> {a.csv}")
     sys.exit(rc)

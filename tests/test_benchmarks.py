@@ -37,12 +37,12 @@ def test_instability_fits_its_recipe_and_moves_the_first_pair(tmp_path):
     assert (report['first_step'], report['rewind_step'], set(report['test_accuracy'])) == (4, 8, {'t=4', 't=8'})
 
 def test_figure_minutes_records_a_row(tmp_path):
-    "A smoke figure through the minutes benchmark: one CSV row with its minutes, the empty store it started from and rc 0."
+    "A smoke figure through the minutes benchmark: one CSV row with its minutes, the empty store it started from, rc 0 and the parameter passed on."
     import csv
     store, table = tmp_path / 'store', tmp_path / 'minutes.csv'
     r = subprocess.run([sys.executable, 'benchmarks/figure_minutes.py', 'fig2', '--preset', 'smoke', '--store', str(store),
-                        '--out', str(tmp_path / 'out'), '--csv', str(table)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+                        '--out', str(tmp_path / 'out'), '--csv', str(table), '-p', 'replicates', '1'], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     (row,) = list(csv.DictReader(table.open()))
-    assert (row['figure'], row['preset'], row['store_entries_before'], row['rc']) == ('fig2', 'smoke', '0', '0'), row
+    assert (row['figure'], row['preset'], row['store_entries_before'], row['rc'], row['parameters']) == ('fig2', 'smoke', '0', '0', 'replicates=1'), row
     assert float(row['minutes']) > 0 and row['precision'] in ('fp32', 'bf16') and (tmp_path / 'out' / 'fig2_cifar10_smoke.png').exists()
