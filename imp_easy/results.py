@@ -17,8 +17,8 @@ from .regime import search_table, rewinding_verdict
 # %% auto #0
 __all__ = ['COMMITTED_PRESETS', 'committed_images', 'read_committed', 'accuracy_table', 'markdown_table', 'show_table', 'scale',
            'premise_verdicts', 'instability_table', 'paper_scale_verdicts', 'fig2_verdicts', 'fig3_verdicts',
-           'fig4_verdicts', 'fig5_verdicts', 'fig6_verdicts', 'verdicts', 'subset_size_table', 'lmc_means',
-           'warmup_table']
+           'fig4_verdicts', 'fig5_verdicts', 'fig6_verdicts', 'verdicts', 'verdict_summary', 'subset_size_table',
+           'lmc_means', 'warmup_table']
 
 # %% ../nbs/14_results.ipynb #b62a1ebd
 def committed_images() -> Path:
@@ -198,6 +198,19 @@ def verdicts(dataset: str = 'cifar10', images: str | Path | None = None) -> pd.D
     rows += fig3_verdicts(dataset, 'cpu', images) + fig4_verdicts(dataset, 'cpu', images)  # the first cpu preset's predate their claims' bars
     for preset in COMMITTED_PRESETS: rows += fig5_verdicts(dataset, preset, images)
     return pd.DataFrame(rows + fig6_verdicts(dataset, images))
+
+# %% ../nbs/14_results.ipynb #7b4e0ddc
+def verdict_summary(v: pd.DataFrame) -> pd.DataFrame:
+    "`verdicts()` in short: 'yes' / 'no' per claim (rows) and scale (columns: a device, a committed preset, or the laptop search)."
+    at = [s.split(':')[0] if ':' in s else 'laptop search' for s in v.scale]
+    claim = v['claim of the paper'].str.replace(r'\b(easiest|hardest|random) [\d,]+ ', r'\1 M ', regex=True)
+    t = pd.DataFrame({'claim of the paper': claim, 'at': at, 'reproduced': v.reproduced})
+    table = t.pivot_table(index='claim of the paper', columns='at', values='reproduced', aggfunc=' / '.join, sort=False).fillna('')
+    presets = [c for c in COMMITTED_PRESETS if c in table.columns]
+    devices = [c for c in table.columns if c not in presets and c != 'laptop search']
+    table = table[devices + presets + [c for c in ['laptop search'] if c in table.columns]]
+    table.columns.name = 'scale'
+    return table
 
 # %% ../nbs/14_results.ipynb #ee00ffe1
 def subset_size_table(summary: pd.DataFrame,  # Figure 3's committed CSV: density, curve, subset_size, mean, ...
