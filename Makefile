@@ -54,9 +54,11 @@ test: check-sync docs-check
 	$(BIN)/python -m pytest tests -q
 
 benchmark: setup
-	$(BIN)/python benchmarks/train_step.py
-	$(BIN)/python benchmarks/many_models.py
-	$(BIN)/python benchmarks/lmc_eval.py
+	mkdir -p $(OUT)/benchmark
+	$(BIN)/python benchmarks/train_step.py --csv $(OUT)/benchmark/train_step.csv
+	$(BIN)/python benchmarks/many_models.py --csv $(OUT)/benchmark/many_models.csv
+	$(BIN)/python benchmarks/lmc_eval.py --precision bf16 --csv $(OUT)/benchmark/lmc_eval.csv
+	$(BIN)/python benchmarks/lmc_eval.py --precision fp32 --csv $(OUT)/benchmark/lmc_eval.csv
 
 # benchmarks/gpu_lease.sh on the CPU at tiny sizes (synthetic data): what tests/test_benchmarks.py runs, so the lease script cannot rot.
 gpu-dry-run: setup

@@ -44,7 +44,7 @@ part step_profile "$PROFILE_LIMIT" $PY benchmarks/step_profile.py --device "$DEV
 part instability "$PREMISE_LIMIT" $PY benchmarks/instability.py --device "$DEVICE" --data "$DATA" --steps "$PREMISE_STEPS" \
   --rewind "$PREMISE_REWIND" --budget-s "$PREMISE_S" --out "$OUT"
 for precision in bf16 fp32; do
-  part "lmc_eval_$precision" "$LMC_LIMIT" $PY benchmarks/lmc_eval.py --device "$DEVICE" --n "$N_LMC" --precision $precision
+  part "lmc_eval_$precision" "$LMC_LIMIT" $PY benchmarks/lmc_eval.py --device "$DEVICE" --n "$N_LMC" --precision $precision --csv "$OUT/lmc_eval.csv"
 done
 tail -n +1 "$OUT"/parts.txt "$OUT"/throughput.txt "$OUT"/instability.json 2>/dev/null
 exit $status

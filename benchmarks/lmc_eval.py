@@ -5,9 +5,11 @@ pass over the data, large batches); the baseline evaluates each α on its own wi
 (A passes over the data). Both give per-example losses at every α; prints seconds, images·α per second,
 the ratio, and the largest difference between the two results.
 
-    python benchmarks/lmc_eval.py [--n 50000] [--alphas 5] [--device cpu|cuda] [--precision auto|fp32|bf16]
+    python benchmarks/lmc_eval.py [--n 50000] [--alphas 5] [--device cpu|cuda] [--precision auto|fp32|bf16] [--csv out.csv]
+
+With --csv the two timings are appended to that file (its header written when it is new), one row each.
 """
-import argparse, time
+import argparse, csv, os, time
 from dataclasses import replace
 import torch
 import torch.nn.functional as F
@@ -24,6 +26,7 @@ def main():
     ap.add_argument('--alphas', type=int, default=5, help='points of the α grid, 0 and 1 included')
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--precision', default='auto')
+    ap.add_argument('--csv', default=None, help='append the two timings to this CSV file')
     args = ap.parse_args()
     device = torch.device(args.device)
     try: data = load_data('cifar10')
@@ -54,6 +57,13 @@ def main():
     print(f"{'one pass, A nets per batch (interpolation_losses)':52s} {ours_s:8.1f} s {work / ours_s:10.0f} images·α/s")
     print(f"{'A passes, one α at a time (predict)':52s} {base_s:8.1f} s {work / base_s:10.0f} images·α/s")
     print(f"RATIO one-pass / per-α speed: {base_s / ours_s:.2f}x; largest per-example loss difference {gap:.2e}")
+    if args.csv:
+        new = not os.path.exists(args.csv)
+        with open(args.csv, 'a', newline='') as f:
+            w = csv.writer(f)
+            if new: w.writerow(['device', 'torch', 'precision', 'images', 'alphas', 'way', 'seconds', 'images_alpha_per_second', 'ratio_to_per_alpha'])
+            for way, s in (('one pass, all α per batch', ours_s), ('one pass per α', base_s)):
+                w.writerow([name, torch.__version__, precision, data.n_train, len(alphas), way, round(s, 2), round(work / s), round(base_s / s, 2)])
 
 
 if __name__ == '__main__':

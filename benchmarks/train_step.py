@@ -9,9 +9,9 @@ precision 'auto' (bf16 where native, else fp32) and channels_last.
 Same model (ResNet-20), same data, same mask (IMP level 7, 21% density), same batch size, in one process;
 the two loops alternate in rounds so that machine noise hits both. Prints images/second and the ratio.
 
-    python benchmarks/train_step.py [--steps 30] [--rounds 2] [--data cifar10|synthetic] [--workers 0 2]
+    python benchmarks/train_step.py [--steps 30] [--rounds 2] [--data cifar10|synthetic] [--workers 0 2] [--csv out.csv]
 """
-import argparse, os, time
+import argparse, csv, os, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -70,6 +70,7 @@ def main():
     ap.add_argument('--data', default='cifar10', help="'cifar10' (from $IMP_EASY_DATA) or 'synthetic'")
     ap.add_argument('--workers', type=int, nargs='+', default=[0, 2], help='DataLoader workers tried for the reference')
     ap.add_argument('--bf16', action='store_true', help='also time imp_easy with bf16 autocast forced')
+    ap.add_argument('--csv', default=None, help='also write one row per loop to this CSV file')
     args = ap.parse_args()
 
     try: data = load_data(args.data) if args.data != 'synthetic' else synthetic_data(n_train=10_000, n_test=100)
@@ -96,6 +97,13 @@ def main():
     for k, v in best.items(): print(f"{k:45s} {v:22.1f} {v / baseline:17.2f}x")
     ours = best[f"imp_easy ({resolve_precision('auto', cpu)}, channels_last)"]
     print(f"\nRATIO imp_easy default / best reference loop: {ours / baseline:.2f}x (target >= 2x)")
+    if args.csv:
+        with open(args.csv, 'w', newline='') as f:
+            w = csv.writer(f)
+            w.writerow(['loop', 'images_per_second', 'ratio_to_best_reference', 'cpu_capability', 'native_bf16', 'threads', 'torch', 'data'])
+            for k, v in best.items():
+                w.writerow([k, round(v, 1), round(v / baseline, 2), torch.backends.cpu.get_cpu_capability(), native_bf16(cpu),
+                            torch.get_num_threads(), torch.__version__, data.name])
 
 
 if __name__ == '__main__':

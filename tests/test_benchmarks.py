@@ -16,6 +16,8 @@ def test_gpu_lease_dry_run(tmp_path):
     rows = (tmp_path / 'throughput.csv').read_text().splitlines()
     assert rows[0].startswith('precision,n,way') and len(rows) == 1 + 2 * 3, rows  # fp32 and bf16: one model, N=2 group, N=2 stacked
     assert (tmp_path / 'instability.png').stat().st_size > 1_000 and (tmp_path / 'profile_n2.txt').exists()
+    lmc = (tmp_path / 'lmc_eval.csv').read_text().splitlines()
+    assert lmc[0].startswith('device,torch,precision') and len(lmc) == 1 + 2 * 2, lmc  # bf16 and fp32: both ways
 
 def test_instability_stops_at_its_budget(tmp_path):
     "With no time left after the first chunk, the children stop there and the report says how far they got."
@@ -35,6 +37,17 @@ def test_instability_fits_its_recipe_and_moves_the_first_pair(tmp_path):
     report = json.loads((tmp_path / 'instability.json').read_text())
     assert (report['recipe_steps'], report['milestones'], report['steps_reached']) == (508, [254, 381], 12), report
     assert (report['first_step'], report['rewind_step'], set(report['test_accuracy'])) == (4, 8, {'t=4', 't=8'})
+
+def test_train_step_writes_its_rows(tmp_path):
+    "The training-loop benchmark at a tiny size: one CSV row per loop, the ratios against the best reference loop."
+    import csv
+    r = subprocess.run([sys.executable, 'benchmarks/train_step.py', '--steps', '2', '--rounds', '1', '--data', 'synthetic', '--workers', '0',
+                        '--csv', str(tmp_path / 'train_step.csv')], cwd=ROOT, capture_output=True, text=True, timeout=900,
+                       env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    rows = list(csv.DictReader((tmp_path / 'train_step.csv').open()))
+    assert [row['loop'].split(',')[0].split(' (')[0] for row in rows] == ['reference', 'imp_easy', 'imp_easy'], rows
+    assert float(rows[0]['ratio_to_best_reference']) == 1.0 and all(float(row['images_per_second']) > 0 for row in rows)
 
 def test_figure_minutes_records_a_row(tmp_path):
     "A smoke figure through the minutes benchmark: one CSV row with its minutes, the empty store it started from, rc 0 and the parameter passed on."
