@@ -15,11 +15,11 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['DEFAULT_DATA_DIR', 'SYNTHETIC_TRAIN', 'SYNTHETIC_CLASSES', 'CINIC_URL', 'CINIC_CLASSES', 'DATASETS',
+__all__ = ['DEFAULT_DATA_DIR', 'SYNTHETIC_TRAIN', 'SYNTHETIC_CLASSES', 'CINIC_URL', 'CINIC_CLASSES', 'DATASETS', 'PRECISIONS',
            'resolve_data_dir', 'channel_stats', 'Data', 'synthetic_data', 'downsample', 'DataError', 'DatasetSpec',
            'load_data', 'write_cifar_fixture', 'write_cinic_fixture', 'derive_seed', 'seeded_generator',
            'crop_flip_params', 'crop_flip', 'random_crop_flip', 'normalize', 'to_device', 'check_subset', 'TrainStream',
-           'StreamGroup', 'eval_batches']
+           'StreamGroup', 'eval_batches', 'native_bf16', 'resolve_precision']
 
 # %% ../nbs/00_data.ipynb #8107bf7d
 DEFAULT_DATA_DIR = Path('~/.cache/imp_easy/data')
@@ -411,3 +411,20 @@ def eval_batches(x: Tensor,  # uint8 images
                  batch_size: int = 1000, channels_last: bool = False):
     "Yield normalised, un-augmented batches of `x`."
     for chunk in x.split(batch_size): yield normalize(chunk, data.mean, data.std, channels_last)
+
+# %% ../nbs/00_data.ipynb #8c41782e
+PRECISIONS = ('fp32', 'bf16')
+
+def native_bf16(device: torch.device) -> bool:
+    "Whether `device` computes bfloat16 natively (NVIDIA GPUs; CPUs with AVX512-BF16 or AMX)."
+    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
+    if device.type != 'cpu': return False
+    try: flags = open('/proc/cpuinfo').read()
+    except OSError: return False
+    return 'avx512_bf16' in flags or 'amx_bf16' in flags
+
+def resolve_precision(precision: str, device: torch.device) -> str:
+    "`precision`, with 'auto' turned into 'bf16' where it is native and 'fp32' elsewhere."
+    if precision == 'auto': return 'bf16' if native_bf16(device) else 'fp32'
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: choose 'auto' or one of {PRECISIONS}")
+    return precision

@@ -15,9 +15,9 @@ from tqdm.auto import tqdm
 
 from .data import Data, TrainStream, StreamGroup, derive_seed
 from .models import make_model
-from .subsets import random_labels, scores_for
-from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, adopt_legacy, store_lock
-from .train import HParams, train_group, predict, resolve_precision, numerics_signature
+from .subsets import random_labels
+from .store import Store, adopt_legacy, cached, result_for
+from .train import HParams, train_group, predict, numerics_signature
 
 # %% auto #0
 __all__ = ['el2n', 'EL2NConfig', 'training_labels', 'el2n_record', 'el2n_scores']
@@ -54,27 +54,20 @@ def training_labels(data: Data, noise: float, noise_seed: int) -> Tensor:
     return random_labels(data.y_train.cpu(), noise, noise_seed, data.num_classes)[0].to(data.device)
 
 # %% ../nbs/06_el2n.ipynb #1ee8aaee
-def el2n_record(data: Data,  # scores are computed for data.x_train, in its order
+@result_for(EL2NConfig)
+def el2n_record(store: Store,  # scores are computed for store.data.x_train, in its order; the precision is part of the key
                 cfg: EL2NConfig,
-                store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
-                precision: str = 'auto',  # part of the key: a bf16 result is not reused for fp32
                 eval_batch: int | None = None,  # images per inference batch when scoring; default: `predict`'s
-                quiet: bool = False,
                ) -> dict:
     "EL2N scores of every training example, with per-network scores, labels used and timings; cached."
-    precision = resolve_precision(precision, data.device)
-    root, rest = resolve_store_dir(store_dir) / 'el2n', (data_fingerprint(data), precision)
     asked, cfg = cfg, (replace(cfg, noise_seed=0) if cfg.noise == 0 else cfg)  # without noise, the noise seed changes nothing
-    key = store_key('el2n', cfg, *rest)
-    path = adopt_legacy(root / f'{key}.pt', [root / f"{store_key('el2n', asked, *rest)}.pt"])  # as stored before that rule
-    found = load_checked(path)
-    if found is not None: return found
-    with store_lock([path]):  # another process may be computing them: wait, then read them
-        found = load_checked(path)
-        return found if found is not None else _compute_el2n(data, cfg, key, path, precision, eval_batch, quiet)
+    root, key = store.root / 'el2n', store.key('el2n', cfg)
+    path = adopt_legacy(root / f'{key}.pt', [root / f"{store.key('el2n', asked)}.pt"])  # as stored before that rule
+    return cached(path, lambda: _compute_el2n(store, cfg, key, eval_batch))
 
-def _compute_el2n(data: Data, cfg: EL2NConfig, key: str, path: Path, precision: str, eval_batch: int | None, quiet: bool) -> dict:
-    "Train the ensemble, score every training example, store the record at `path`."
+def _compute_el2n(store: Store, cfg: EL2NConfig, key: str, eval_batch: int | None) -> dict:
+    "Train the ensemble and score every training example: the record `el2n_record` stores."
+    data, precision, quiet = store.data, store.precision, store.quiet
     labels = training_labels(data, cfg.noise, cfg.noise_seed)
     models = [make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'el2n-init', k), width=cfg.width).to(data.device)
               for k in range(cfg.ensemble)]
@@ -91,10 +84,8 @@ def _compute_el2n(data: Data, cfg: EL2NConfig, key: str, path: Path, precision: 
               'numerics': numerics_signature(data.device, precision),
               'train_seconds': t1 - t0, 'score_seconds': t2 - t1,
               'score_images_per_second': cfg.ensemble * data.n_train / (t2 - t1)}
-    save_checked(record, path)
     return record
 
-@scores_for(EL2NConfig)
-def el2n_scores(data: Data, cfg: EL2NConfig, **kwargs) -> Tensor:
+def el2n_scores(store: Store, cfg: EL2NConfig, **kwargs) -> Tensor:
     "EL2N score of every training example (cached; see `el2n_record` for the arguments): the scores of `easy` and `hard` subsets."
-    return el2n_record(data, cfg, **kwargs)['scores']
+    return el2n_record(store, cfg, **kwargs)['scores']

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from .data import Data
 from .train import default_device
 from .subsets import SUBSET_KINDS
-from .store import write_atomic
+from .store import Store, write_atomic
 from .imp import IMPConfig, Pretrain, run_imp, run_imps, run_reinit_control, rewind_metrics, check_lockstep
 from .presets import ExperimentPreset, WarmupPreset, class_count, experiment_preset, load_preset_data
 from .warmup import WarmupConfig, run_warmup, run_warmup_group
@@ -176,23 +176,17 @@ def preset_with(p: ExperimentPreset, levels: int | None = None, replicates: int 
     return p
 
 # %% ../nbs/12_figures.ipynb #ec9b180a
-def run_schemes(data: Data, p: ExperimentPreset, schemes: list[Scheme],
-                store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
-                precision: str = 'auto',
-                quiet: bool = False,
+def run_schemes(store: Store, p: ExperimentPreset, schemes: list[Scheme],
                 lockstep: str | None = None,  # None: one run after another; 'group' or 'stacked': all runs level by level (`run_imps`)
                ) -> pd.DataFrame:
     "Run (or read back) IMP for every scheme and replicate: one row per (scheme, replicate, level)."
     labels = [s.label for s in schemes]
     if len(set(labels)) != len(labels): raise ValueError(f"scheme labels must be unique, got {labels}")
-    check_sizes([s.pretrain.size for s in schemes if s.pretrain.size is not None], data.n_train)
+    check_sizes([s.pretrain.size for s in schemes if s.pretrain.size is not None], store.data.n_train)
     check_lockstep(lockstep)
     jobs = replicate_jobs(p, schemes)
-    if lockstep is None:
-        tables = [run_imp(data, imp_config(p, s, seed), store_dir=store_dir, precision=precision, quiet=quiet)
-                  for seed, s in tqdm(jobs, desc='IMP runs', disable=quiet)]
-    else:
-        tables = run_imps(data, [imp_config(p, s, seed) for seed, s in jobs], store_dir, precision, quiet=quiet, stacked=lockstep == 'stacked')
+    if lockstep is None: tables = [run_imp(store, imp_config(p, s, seed)) for seed, s in tqdm(jobs, desc='IMP runs', disable=store.quiet)]
+    else: tables = run_imps(store, [imp_config(p, s, seed) for seed, s in jobs], stacked=lockstep == 'stacked')
     tables = [flag_diverged(t).assign(scheme=s.label, replicate=seed, rewind_step=s.rewind_step) for t, (seed, s) in zip(tables, jobs)]
     cols = ['scheme', 'replicate', 'rewind_step', 'level', 'density', 'test_accuracy', 'test_loss', 'train_loss', 'seconds',
             'diverged', 'diverged_at']
@@ -215,10 +209,9 @@ def warn_diverged(table: pd.DataFrame, what: str) -> pd.DataFrame:
                       f"means): {where}")
     return table
 
-def run_controls(data: Data, p: ExperimentPreset, scheme: Scheme, levels: list[int] | None = None,
-                 store_dir=None, precision: str = 'auto', quiet: bool = False) -> pd.DataFrame:
+def run_controls(store: Store, p: ExperimentPreset, scheme: Scheme, levels: list[int] | None = None) -> pd.DataFrame:
     "The random-reinitialisation control of `scheme`'s masks, for every replicate."
-    tables = [flag_diverged(run_reinit_control(data, imp_config(p, scheme, seed), levels, store_dir, precision, quiet))
+    tables = [flag_diverged(run_reinit_control(store, imp_config(p, scheme, seed), levels))
                   .assign(scheme=f'{scheme.label}: mask, random reinit', replicate=seed, rewind_step=scheme.rewind_step)
               for seed in range(p.replicates)]
     return warn_diverged(pd.concat(tables, ignore_index=True), 'control')
@@ -341,17 +334,17 @@ class FigureArgs:
         "The file name of the figure's outputs, without suffix (`figure_stem`)."
         return figure_stem(self.figure, self.dataset, self.preset.name, self.choice)
 
-    def load_data(self) -> Data:
-        "The preset's data on the figure's device."
-        return load_preset_data(self.preset, self.data_dir, download=self.download, device=self.device)
+    def open_store(self) -> Store:
+        "The run store on the preset's data (loaded onto the figure's device), in the figure's precision."
+        return Store(load_preset_data(self.preset, self.data_dir, download=self.download, device=self.device), self.store_dir, self.precision)
 
-    def run(self, data: Data, schemes: list[Scheme],
+    def run(self, store: Store, schemes: list[Scheme],
             lmc_children: int = 0,  # Slurm jobs also train this many children per rewind point and measure LMC (Figure 5)
            ) -> pd.DataFrame:
         "Every (scheme, replicate) run, read back, resumed or trained (as Slurm jobs first when the executor says so): `run_schemes`' table."
         if self.executor == 'slurm':
             submit_runs(self.preset, figure_runs(self.preset, schemes), self.slurm, self.data_dir, self.store_dir, self.precision, lmc_children)
-        return run_schemes(data, self.preset, schemes, self.store_dir, self.precision, lockstep=self.lockstep)
+        return run_schemes(store, self.preset, schemes, lockstep=self.lockstep)
 
 def figure_args(figure: str,  # 'fig2', ...
                 params: dict,  # the notebook's namespace (`globals()`), holding every name of SHARED_PARAMETERS
@@ -455,21 +448,19 @@ def plot_subset_size_curves(table: pd.DataFrame,  # `subset_size_curves`
     return fig
 
 # %% ../nbs/12_figures.ipynb #13718978
-def lmc_records(data: Data, p: ExperimentPreset, schemes: list[Scheme], children: int = 3,
-                store_dir=None, precision: str = 'auto', quiet: bool = False,
+def lmc_records(store: Store, p: ExperimentPreset, schemes: list[Scheme], children: int = 3,
                 lockstep: str | None = None,  # None: run by run; 'group' or 'stacked': first every child of every run (`train_children`)
                ) -> list[dict]:
     "For each (replicate, scheme): `lmc` on train and on test data, and the rewind point's test metrics."
     check_lockstep(lockstep)
     jobs = replicate_jobs(p, schemes)
-    if lockstep: train_children(data, [imp_config(p, s, seed) for seed, s in jobs], children, store_dir, precision,
-                                stacked=lockstep == 'stacked', quiet=quiet)
+    if lockstep: train_children(store, [imp_config(p, s, seed) for seed, s in jobs], children, stacked=lockstep == 'stacked')
     records = []
-    for seed, s in tqdm(jobs, desc='LMC: children and interpolation', disable=quiet):
-        cfg, kw = imp_config(p, s, seed), dict(store_dir=store_dir, precision=precision, quiet=quiet)
+    for seed, s in tqdm(jobs, desc='LMC: children and interpolation', disable=store.quiet):
+        cfg = imp_config(p, s, seed)
         records.append({'scheme': s.label, 'replicate': seed, 'rewind_step': s.rewind_step,
-                        'train': lmc(data, cfg, children, split='train', **kw), 'test': lmc(data, cfg, children, split='test', **kw),
-                        'pretrain': rewind_metrics(data, cfg, store_dir, precision)})
+                        'train': lmc(store, cfg, children, split='train'), 'test': lmc(store, cfg, children, split='test'),
+                        'pretrain': rewind_metrics(store, cfg)})
     return records
 
 def lmc_table(records: list[dict]) -> pd.DataFrame:
@@ -522,8 +513,7 @@ def warmup_config(p: WarmupPreset, warmup_steps: int, warmup_data: Pretrain, see
     "The warmup run of `p` with W = `warmup_steps` on `warmup_data`, replicate `seed`."
     return WarmupConfig(p.model, p.width, replace(p.hp, warmup_steps=warmup_steps), warmup_data, seed)
 
-def run_warmups(data: Data, p: WarmupPreset, schemes: dict[str, Pretrain], warmup_steps,
-                store_dir=None, precision: str = 'auto', quiet: bool = False,
+def run_warmups(store: Store, p: WarmupPreset, schemes: dict[str, Pretrain], warmup_steps,
                 lockstep: str | None = None,  # None: one run after another; 'group' or 'stacked': the runs of each W together
                ) -> pd.DataFrame:
     "Every (scheme, W, replicate) run, plus the no-warmup baseline: one row each."
@@ -531,10 +521,9 @@ def run_warmups(data: Data, p: WarmupPreset, schemes: dict[str, Pretrain], warmu
     jobs = [('no warmup', Pretrain(), 0, s) for s in range(p.replicates)]
     jobs += [(label, pre, w, s) for s in range(p.replicates) for label, pre in schemes.items() for w in warmup_steps]
     cfgs = [warmup_config(p, w, pre, seed) for _, pre, w, seed in jobs]
-    if lockstep is None: found = [run_warmup(data, c, store_dir=store_dir, precision=precision, quiet=quiet)
-                                  for c in tqdm(cfgs, desc='warmup runs', disable=quiet)]
-    else: found = run_warmup_group(data, cfgs, store_dir, precision, quiet=quiet, stacked=lockstep == 'stacked')
-    table = pd.DataFrame([{'scheme': label, 'kind': pre.kind, 'subset_size': pre.size or data.n_train, 'replicate': seed, **m}
+    if lockstep is None: found = [run_warmup(store, c) for c in tqdm(cfgs, desc='warmup runs', disable=store.quiet)]
+    else: found = run_warmup_group(store, cfgs, stacked=lockstep == 'stacked')
+    table = pd.DataFrame([{'scheme': label, 'kind': pre.kind, 'subset_size': pre.size or store.data.n_train, 'replicate': seed, **m}
                           for (label, pre, _, seed), m in zip(jobs, found)])
     return warn_diverged(flag_diverged(table), 'warmup')
 

@@ -16,12 +16,12 @@ from tqdm.auto import tqdm
 
 from .data import Data, TrainStream, StreamGroup, derive_seed
 from .models import make_model
-from .train import HParams, train, train_group, evaluate, state_of, resolve_precision, numerics_signature
+from .train import HParams, train, train_group, evaluate, state_of, numerics_signature
 from .prune import dense_mask, prune_magnitude, mask_density
-from .subsets import random_subset, easiest, hardest, SUBSET_KINDS, SCORES, subset_kind
+from .subsets import random_subset, easiest, hardest, SUBSET_KINDS, subset_kind
 from .el2n import EL2NConfig, training_labels
-from .store import (store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, added_field, extent_field, adopt_legacy,
-                            write_once, store_lock, store_warning)
+from .store import (Store, load_checked, save_checked, added_field, extent_field, adopt_legacy, write_once, store_lock,
+                    store_warning, cached, result_for)
 
 # %% auto #0
 __all__ = ['LOCKSTEP', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_scores', 'pretrain_data', 'legacy_keys', 'run_dir',
@@ -70,54 +70,50 @@ class IMPConfig:
         if not 0 <= self.levels <= 30: raise ValueError(f"levels must be in [0, 30], got {self.levels}")
 
 # %% ../nbs/07_imp.ipynb #f43a12d1
-def subset_data(data: Data, pretrain: Pretrain, seed: int, store_dir=None, quiet: bool = True,
-                precision: str = 'auto',  # of the networks behind the scores (EL2N, LMC): the run's own
-               ) -> tuple[Tensor | None, Tensor]:
+def subset_data(store: Store,  # its data; the scores behind a ranked subset are its results (EL2N, LMC)
+                pretrain: Pretrain, seed: int) -> tuple[Tensor | None, Tensor]:
     "The subset (None for all data) and labels that `pretrain` describes, for replicate `seed`."
-    p, noise_seed = pretrain, derive_seed(seed, 'noise')
+    p, data, noise_seed = pretrain, store.data, derive_seed(seed, 'noise')
     labels = training_labels(data, p.noise, noise_seed)
     if p.kind == 'all': return None, labels
     kind = SUBSET_KINDS[p.kind]
     if kind.scores is None:
         return random_subset(labels.cpu(), p.size, derive_seed(seed, 'subset'), num_classes=data.num_classes), labels
-    scores = pretrain_scores(data, p, noise_seed, store_dir=store_dir, precision=precision, quiet=quiet)
+    scores = pretrain_scores(store, p, noise_seed)
     pick = hardest if kind.highest else easiest
     return pick(scores, p.size, offset=p.offset, labels=labels.cpu(), class_balanced=p.class_balanced,
                 num_classes=data.num_classes), labels
 
-def pretrain_scores(data: Data, pretrain: Pretrain, noise_seed: int, **kwargs) -> Tensor:
-    "The scores a ranked `pretrain` ranks by, from the function `SCORES` holds for its config's type; a config with a `noise` field (EL2N's) is scored on the phase's noisy labels."
+def pretrain_scores(store: Store, pretrain: Pretrain, noise_seed: int) -> Tensor:
+    "The scores a ranked `pretrain` ranks by: the `scores` of the store's result for its scores config; a config with a `noise` field (EL2N's) is scored on the phase's noisy labels."
     cfg = getattr(pretrain, SUBSET_KINDS[pretrain.kind].scores)
     if 'noise' in {f.name for f in fields(cfg)}: cfg = replace(cfg, noise=pretrain.noise, noise_seed=noise_seed)
-    if type(cfg) not in SCORES:
-        raise ValueError(f"no scores are registered for {type(cfg).__name__} (register them with `scores_for`, `05_subsets`)")
-    return SCORES[type(cfg)](data, cfg, **kwargs)
+    return store.get(cfg)['scores']
 
-def pretrain_data(data: Data, cfg: IMPConfig, store_dir=None, quiet: bool = True, precision: str = 'auto') -> tuple[Tensor | None, Tensor]:
+def pretrain_data(store: Store, cfg: IMPConfig) -> tuple[Tensor | None, Tensor]:
     "The subset (None for all data) and labels that phase 1 of `cfg` trains on."
-    return subset_data(data, cfg.pretrain, cfg.seed, store_dir, quiet, precision)
+    return subset_data(store, cfg.pretrain, cfg.seed)
 
 # %% ../nbs/07_imp.ipynb #e51a6ce5
-def legacy_keys(kind: str, cfg: IMPConfig, *rest) -> Iterator[str]:
-    "The keys a result of `cfg` had when an IMP run's levels were part of them: one per possible number of levels (made as asked for)."
-    return (store_key(kind, replace(cfg, levels=k), *rest, legacy=True) for k in range(31))
+def legacy_keys(store: Store, kind: str, cfg: IMPConfig, *rest) -> Iterator[str]:
+    "The keys a result of `cfg` (and `rest`) had when an IMP run's levels were part of them: one per possible number of levels (made as asked for)."
+    return (store.key(kind, replace(cfg, levels=k), *rest, legacy=True) for k in range(31))
 
 def _levels_done(folder: Path) -> int: return sum(1 for _ in folder.glob('level_*/metrics.pt'))
 
-def run_dir(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto') -> Path:
-    "The store directory of the run `cfg` on `data` (a run stored under its old key, with its levels, is moved here)."
-    precision = resolve_precision(precision, data.device)
-    root, rest = resolve_store_dir(store_dir) / 'imp', (data_fingerprint(data), precision)
-    return adopt_legacy(root / store_key('imp', cfg, *rest), (root / k for k in legacy_keys('imp', cfg, *rest)), rank=_levels_done)
+def run_dir(store: Store, cfg: IMPConfig) -> Path:
+    "The folder of the run `cfg` in `store` (a run stored under its old key, with its levels, is moved here)."
+    root = store.root / 'imp'
+    return adopt_legacy(root / store.key('imp', cfg), (root / k for k in legacy_keys(store, 'imp', cfg)), rank=_levels_done)
 
 def _level_dir(folder: Path, level: int) -> Path: return folder / f'level_{level:02d}'
 
 def _init_model(data: Data, cfg: IMPConfig):
     return make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
 
-def _open_run(data: Data, cfg: IMPConfig, store_dir, precision: str) -> Path:
+def _open_run(store: Store, cfg: IMPConfig) -> Path:
     "The run's folder, made with its readable `config.json` (without `levels`: not part of the run) when new."
-    folder = run_dir(data, cfg, store_dir, precision)
+    folder = run_dir(store, cfg)
     write_once(json.dumps({k: v for k, v in asdict(cfg).items() if k != 'levels'}, indent=1, default=str), folder / 'config.json')
     return folder
 
@@ -147,33 +143,27 @@ def check_read_back(rows: list[dict], device: torch.device, precision: str):
         _say_once(('read', stored, here), f"reading back results trained under another numerics signature ({stored}) in this process "
                                           f"({here}): they are the stored numbers; rerunning or extending them here would not be bit-identical")
 
-def _rewind_point(data, cfg, folder, store_dir, precision, quiet) -> dict:
+def _rewind_point(store: Store, cfg: IMPConfig, folder: Path) -> dict:
     "w_{t_r}, trained and stored when missing; a phase 1 that diverged is stored with `phase1_diverged.pt` beside it."
-    found = load_checked(folder / 'rewind.pt')
-    if found is not None: return found
-    with store_lock([folder]):  # another process may be computing it: wait, then read it
-        found = load_checked(folder / 'rewind.pt')
-        return found if found is not None else _pretrain(data, cfg, folder, store_dir, precision, quiet)
+    return cached(folder / 'rewind.pt', lambda: _pretrain(store, cfg, folder))
 
-def _pretrain(data, cfg, folder, store_dir, precision, quiet) -> dict:
-    "Phase 1: train w_{t_r} and store it (and its divergence marker, if it diverged)."
-    note_numerics(folder, data.device, precision)
-    model = _init_model(data, cfg)
-    subset, labels = pretrain_data(data, cfg, store_dir, quiet, precision)
-    stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'pretrain'), subset=subset, labels=labels)
-    result = train(model, stream, cfg.hp, stop=cfg.rewind_step, precision=precision, quiet=quiet, desc='phase 1: pre-training',
+def _pretrain(store: Store, cfg: IMPConfig, folder: Path) -> dict:
+    "Phase 1: train w_{t_r} (storing its divergence marker, if it diverged)."
+    note_numerics(folder, store.device, store.precision)
+    model = _init_model(store.data, cfg)
+    subset, labels = pretrain_data(store, cfg)
+    stream = TrainStream(store.data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'pretrain'), subset=subset, labels=labels)
+    result = train(model, stream, cfg.hp, stop=cfg.rewind_step, precision=store.precision, quiet=store.quiet, desc='phase 1: pre-training',
                    on_divergence='record')
     if result.diverged_at is not None: save_checked(divergence_metrics(result.diverged_at, f'phase 1: {result.divergence}'), folder / 'phase1_diverged.pt')
-    rewind = state_of(model)
-    save_checked(rewind, folder / 'rewind.pt')
-    return rewind
+    return state_of(model)
 
-def _phase1_diverged(data, cfg, folder, rewind, precision) -> tuple[dict, dict] | None:
+def _phase1_diverged(store: Store, cfg: IMPConfig, folder: Path, rewind: dict) -> tuple[dict, dict] | None:
     "Level 0 of a run whose phase 1 diverged, written as diverged there (never trained; its 'final' weights are the rewind point's)."
     marker = load_checked(folder / 'phase1_diverged.pt')
     if marker is None: return None
-    model = _init_model(data, cfg); model.load_state_dict(rewind)
-    test = evaluate(model, data, precision=precision)
+    model = _init_model(store.data, cfg); model.load_state_dict(rewind)
+    test = evaluate(model, store.data, precision=store.precision)
     metrics = {'level': 0, 'density': 1.0, 'test_accuracy': test['accuracy'], 'test_loss': test['loss'], 'train_loss': float('nan'),
                'seconds': 0.0, 'resumed_from': cfg.rewind_step, **marker, **numerics_metrics(folder)}
     save_checked(rewind, _level_dir(folder, 0) / 'final.pt'); save_checked(metrics, _level_dir(folder, 0) / 'metrics.pt')
@@ -262,9 +252,9 @@ def divergence_metrics(diverged_at: int | None, what: str = '') -> dict:
     "What a result records of its divergence: nothing for a normal one (so its metrics stay as they always were)."
     return {} if diverged_at is None else {'diverged': True, 'diverged_at': diverged_at, 'divergence': what}
 
-def _finish_level(data, run: Resumable, folder: Path, level, losses, resumed_from, t0, precision) -> tuple[dict, dict]:
+def _finish_level(store: Store, run: Resumable, folder: Path, level, losses, resumed_from, t0) -> tuple[dict, dict]:
     "Write a trained (or diverged) level's final weights and metrics, drop its checkpoint."
-    metrics = {'level': level, 'density': mask_density(run.mask), **trained_metrics(run.model, data, losses, t0, precision),
+    metrics = {'level': level, 'density': mask_density(run.mask), **trained_metrics(run.model, store.data, losses, t0, store.precision),
                'resumed_from': resumed_from, **divergence_metrics(run.diverged_at, run.divergence), **numerics_metrics(folder)}
     final = state_of(run.model)
     save_checked(final, run.checkpoint.parent / 'final.pt')
@@ -285,28 +275,25 @@ def check_lockstep(lockstep):
     if lockstep not in LOCKSTEP: raise ValueError(f"lockstep must be one of None, 'group', 'stacked'; got {lockstep!r}")
 
 # %% ../nbs/07_imp.ipynb #f7a4d394
-def run_imp(data: Data, cfg: IMPConfig,
-            store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
-            precision: str = 'auto',
+@result_for(IMPConfig)
+def run_imp(store: Store, cfg: IMPConfig,
             checkpoint_every: int = 1_000,  # steps between mid-level checkpoints (not part of the run's identity)
             on_checkpoint: Callable | None = None,  # on_checkpoint(level, step), after each checkpoint is written
-            quiet: bool = False,
             until_level: int | None = None,  # stop after this level (default: cfg.levels); the run stays the same run
            ) -> pd.DataFrame:
     "Run (or resume, or read back) IMP with rewinding; one row per level with density and test accuracy."
-    precision, last = resolve_precision(precision, data.device), _last_level(cfg, until_level)
-    folder = _open_run(data, cfg, store_dir, precision)
+    last, folder = _last_level(cfg, until_level), _open_run(store, cfg)
     unfinished, rows = not _stored_to(folder, last), []
     with store_lock([folder] if unfinished else []):  # another process training it: wait for it, then read its levels
-        rewind = _rewind_point(data, cfg, folder, store_dir, precision, quiet)  # phase 1: w_{t_r}
-        mask = _first_mask(data, cfg, folder)                                  # level 0 is dense
-        for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not unfinished, leave=False):
-            metrics, final = (_level_done(data, cfg, folder, level, rewind, precision) or  # train from w_{t_r} with the mask
-                              _train_level(data, level, [(cfg, folder, rewind, mask)], checkpoint_every, on_checkpoint, False, precision, quiet)[0])
+        rewind = _rewind_point(store, cfg, folder)  # phase 1: w_{t_r}
+        mask = _first_mask(store.data, cfg, folder)   # level 0 is dense
+        for level in tqdm(range(last + 1), desc='IMP levels', disable=store.quiet or not unfinished, leave=False):
+            metrics, final = (_level_done(store, cfg, folder, level, rewind) or  # train from w_{t_r} with the mask
+                              _train_level(store, level, [(cfg, folder, rewind, mask)], checkpoint_every, on_checkpoint, False)[0])
             rows.append(metrics)
             if metrics.get('diverged'): break
-            if level < last: mask = _mask_after(data, cfg, folder, level, mask, final)  # prune the smallest weights
-    check_read_back(rows, data.device, precision)
+            if level < last: mask = _mask_after(store.data, cfg, folder, level, mask, final)  # prune the smallest weights
+    check_read_back(rows, store.device, store.precision)
     return pd.DataFrame(rows)
 
 def _last_level(cfg: IMPConfig, until_level: int | None) -> int:
@@ -322,19 +309,19 @@ def _first_mask(data: Data, cfg: IMPConfig, folder: Path) -> dict:
     save_checked(mask, _level_dir(folder, 0) / 'mask.pt')
     return mask
 
-def _level_done(data, cfg, folder, level, rewind, precision) -> tuple[dict, dict] | None:
+def _level_done(store: Store, cfg: IMPConfig, folder: Path, level: int, rewind: dict) -> tuple[dict, dict] | None:
     "A level's metrics and final weights when stored (level 0 of a run whose phase 1 diverged: written as diverged now), else None."
-    return _finished_level(folder, level) or (_phase1_diverged(data, cfg, folder, rewind, precision) if level == 0 else None)
+    return _finished_level(folder, level) or (_phase1_diverged(store, cfg, folder, rewind) if level == 0 else None)
 
-def _train_level(data: Data, level: int,
+def _train_level(store: Store, level: int,
                  runs: list[tuple[IMPConfig, Path, dict, dict]],  # (config, folder, rewind point, mask) of each run; one recipe
-                 checkpoint_every, on_checkpoint, stacked, precision, quiet) -> list[tuple[dict, dict]]:
+                 checkpoint_every, on_checkpoint, stacked) -> list[tuple[dict, dict]]:
     "Train level `level` of every run from its rewind point with its mask, in one lockstep loop; store each one's metrics and final weights."
-    for _, folder, _, _ in runs: note_numerics(folder, data.device, precision)
-    resumables, t0 = [_level_run(data, cfg, folder, level, rewind, mask) for cfg, folder, rewind, mask in runs], time.perf_counter()
+    for _, folder, _, _ in runs: note_numerics(folder, store.device, store.precision)
+    resumables, t0 = [_level_run(store.data, cfg, folder, level, rewind, mask) for cfg, folder, rewind, mask in runs], time.perf_counter()
     trained = train_resumably_group(resumables, runs[0][0].hp, checkpoint_every, on_checkpoint and (lambda step: on_checkpoint(level, step)),
-                                    stacked, desc=f'level {level} ({mask_density(runs[0][3]):.1%} weights)', precision=precision, quiet=quiet)
-    return [_finish_level(data, run, folder, level, losses, start, t0, precision)
+                                    stacked, desc=f'level {level} ({mask_density(runs[0][3]):.1%} weights)', precision=store.precision, quiet=store.quiet)
+    return [_finish_level(store, run, folder, level, losses, start, t0)
             for (_, folder, _, _), run, (losses, start) in zip(runs, resumables, trained)]
 
 def _stored_to(folder: Path, last: int) -> bool:
@@ -361,92 +348,79 @@ def _mask_after(data, cfg, folder, level, mask, final) -> dict:
     return mask
 
 # %% ../nbs/07_imp.ipynb #a0daf9ad
-def run_imps(data: Data, cfgs: list[IMPConfig],  # runs of one model, recipe and number of levels (their phase 1 may differ)
-             store_dir: str | Path | None = None,
-             precision: str = 'auto',
+def run_imps(store: Store, cfgs: list[IMPConfig],  # runs of one model, recipe and number of levels (their phase 1 may differ)
              checkpoint_every: int = 1_000,
              on_checkpoint: Callable | None = None,  # on_checkpoint(level, step), after each group checkpoint
-             quiet: bool = False,
              until_level: int | None = None,
              stacked: bool = False,  # train each group of two or more as one stacked network (`train_group`): for GPUs
             ) -> list[pd.DataFrame]:
     "Several IMP runs in lockstep: `run_imp`'s steps, each level of every run trained in one loop (each joining at the step it resumes from); one table per run."
-    precision = resolve_precision(precision, data.device)
     if not cfgs: return []
     if len({(c.model, c.width, c.hp, c.levels) for c in cfgs}) > 1:
         raise ValueError("runs trained in lockstep must share model, width, recipe (hp) and number of levels")
     last = _last_level(cfgs[0], until_level)
-    folders = [_open_run(data, c, store_dir, precision) for c in cfgs]
+    folders = [_open_run(store, c) for c in cfgs]
     to_train = [f for f in folders if not _stored_to(f, last)]
     with store_lock(to_train):  # another process training one of them: wait for it, then read its levels
-        return _imp_levels(data, cfgs, folders, last, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked, bool(to_train))
+        return _imp_levels(store, cfgs, folders, last, checkpoint_every, on_checkpoint, stacked, bool(to_train))
 
-def _imp_levels(data, cfgs, folders, last, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked, unfinished) -> list[pd.DataFrame]:
+def _imp_levels(store: Store, cfgs, folders, last, checkpoint_every, on_checkpoint, stacked, unfinished) -> list[pd.DataFrame]:
     "The body of `run_imps`: `run_imp`'s loop over levels for every run at once (the runs' locks held)."
-    rewinds = [_rewind_point(data, c, f, store_dir, precision, quiet) for c, f in zip(cfgs, folders)]
-    masks = [_first_mask(data, c, f) for c, f in zip(cfgs, folders)]
+    rewinds = [_rewind_point(store, c, f) for c, f in zip(cfgs, folders)]
+    masks = [_first_mask(store.data, c, f) for c, f in zip(cfgs, folders)]
     rows, live = [[] for _ in cfgs], list(range(len(cfgs)))  # a run whose level diverged trains no further levels
-    for level in tqdm(range(last + 1), desc='IMP levels', disable=quiet or not unfinished, leave=False):
-        done = {i: _level_done(data, cfgs[i], folders[i], level, rewinds[i], precision) for i in live}
+    for level in tqdm(range(last + 1), desc='IMP levels', disable=store.quiet or not unfinished, leave=False):
+        done = {i: _level_done(store, cfgs[i], folders[i], level, rewinds[i]) for i in live}
         todo = [i for i in live if done[i] is None]
-        if todo: done.update(zip(todo, _train_level(data, level, [(cfgs[i], folders[i], rewinds[i], masks[i]) for i in todo],
-                                                    checkpoint_every, on_checkpoint, stacked, precision, quiet)))
+        if todo: done.update(zip(todo, _train_level(store, level, [(cfgs[i], folders[i], rewinds[i], masks[i]) for i in todo],
+                                                    checkpoint_every, on_checkpoint, stacked)))
         for i in list(live):
             metrics, final = done[i]
             rows[i].append(metrics)
             if metrics.get('diverged'): live.remove(i)
-            elif level < last: masks[i] = _mask_after(data, cfgs[i], folders[i], level, masks[i], final)
-    check_read_back([m for r in rows for m in r], data.device, precision)
+            elif level < last: masks[i] = _mask_after(store.data, cfgs[i], folders[i], level, masks[i], final)
+    check_read_back([m for r in rows for m in r], store.device, store.precision)
     return [pd.DataFrame(r) for r in rows]
 
-def rewind_state(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto', quiet: bool = True) -> dict:
+def rewind_state(store: Store, cfg: IMPConfig) -> dict:
     "The rewind point w_{t_r} of `cfg` (phase 1 only; read from the store when there)."
-    precision = resolve_precision(precision, data.device)
-    return _rewind_point(data, cfg, _open_run(data, cfg, store_dir, precision), store_dir, precision, quiet)
+    return _rewind_point(store, cfg, _open_run(store, cfg))
 
-def rewind_metrics(data: Data, cfg: IMPConfig, store_dir=None, precision: str = 'auto', quiet: bool = True) -> dict:
+def rewind_metrics(store: Store, cfg: IMPConfig) -> dict:
     "Test accuracy and loss of the rewind point itself (cached beside it as `rewind_metrics.pt`)."
-    precision = resolve_precision(precision, data.device)
-    path = run_dir(data, cfg, store_dir, precision) / 'rewind_metrics.pt'
-    found = load_checked(path)
-    if found is not None: return found
-    model = _init_model(data, cfg); model.load_state_dict(rewind_state(data, cfg, store_dir, precision, quiet))
-    test = evaluate(model, data, precision=precision)
-    metrics = {'rewind_step': cfg.rewind_step, 'test_accuracy': test['accuracy'], 'test_loss': test['loss']}
-    save_checked(metrics, path)
-    return metrics
+    def compute() -> dict:
+        model = _init_model(store.data, cfg); model.load_state_dict(rewind_state(store, cfg))
+        test = evaluate(model, store.data, precision=store.precision)
+        return {'rewind_step': cfg.rewind_step, 'test_accuracy': test['accuracy'], 'test_loss': test['loss']}
+    return cached(run_dir(store, cfg) / 'rewind_metrics.pt', compute)
 
 # %% ../nbs/07_imp.ipynb #1953f28e
-def run_reinit_control(data: Data, cfg: IMPConfig,
+def run_reinit_control(store: Store, cfg: IMPConfig,
                        levels: list[int] | None = None,  # default: every pruned level 1..cfg.levels
-                       store_dir: str | Path | None = None,
-                       precision: str = 'auto',
-                       quiet: bool = False,
                       ) -> pd.DataFrame:
     "Train each IMP level's mask from a fresh random init with the level's recipe: one row per level."
-    precision = resolve_precision(precision, data.device)
     levels = list(range(1, cfg.levels + 1)) if levels is None else list(levels)
     if any(not 0 <= k <= cfg.levels for k in levels): raise ValueError(f"levels must be in [0, {cfg.levels}], got {levels}")
-    run_imp(data, cfg, store_dir, precision, quiet=quiet)  # the masks (read back when the run is done)
-    folder, rows = run_dir(data, cfg, store_dir, precision), []
+    run_imp(store, cfg)  # the masks (read back when the run is done)
+    folder, rows = run_dir(store, cfg), []
     for level in levels:
         ldir = _level_dir(folder, level)
         metrics = load_checked(ldir / 'reinit_metrics.pt')
         if metrics is None and (ldir / 'mask.pt').exists():  # (no mask: the run diverged before this level)
-            with store_lock([folder]): metrics = _control(data, cfg, folder, level, precision, quiet)
+            with store_lock([folder]): metrics = _control(store, cfg, folder, level)
         if metrics is not None: rows.append(metrics)
     return pd.DataFrame(rows)
 
-def _control(data: Data, cfg: IMPConfig, folder: Path, level: int, precision: str, quiet: bool) -> dict | None:
+def _control(store: Store, cfg: IMPConfig, folder: Path, level: int) -> dict | None:
     "The control of one level's mask: read back (another process may have trained it meanwhile) or trained and stored."
-    ldir = _level_dir(folder, level)
+    ldir, data, precision = _level_dir(folder, level), store.data, store.precision
     found, mask = load_checked(ldir / 'reinit_metrics.pt'), load_checked(ldir / 'mask.pt')
     if found is not None or mask is None: return found
     note_numerics(folder, data.device, precision)
     model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'reinit', level), width=cfg.width).to(data.device)
     stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'levels'))
     t0 = time.perf_counter()
-    res = train(model, stream, cfg.hp, start=cfg.rewind_step, mask=mask, precision=precision, quiet=quiet,
+    res = train(model, stream, cfg.hp, start=cfg.rewind_step, mask=mask, precision=precision, quiet=store.quiet,
                 desc=f'control: level {level} mask, fresh init', on_divergence='record')
     metrics = {'level': level, 'density': mask_density(mask), **trained_metrics(model, data, res.losses, t0, precision),
                **divergence_metrics(res.diverged_at, res.divergence), **numerics_metrics(folder)}

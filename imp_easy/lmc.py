@@ -20,14 +20,13 @@ from tqdm.auto import tqdm
 from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
-from .store import load_checked, save_checked, store_key, data_fingerprint, resolve_store_dir, adopt_legacy, store_lock
-from .subsets import scores_for
+from .store import Store, load_checked, save_checked, adopt_legacy, store_lock, cached, result_for
 from .imp import (IMPConfig, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group,
                           lockstep_groups, legacy_keys, divergence_metrics, note_numerics, numerics_metrics, check_lockstep)
 
 # %% auto #0
 __all__ = ['ALPHAS', 'interpolate', 'interpolation_losses', 'barrier', 'example_barriers', 'pair_barriers', 'train_children',
-           'child_state', 'lmc', 'LMCConfig', 'lmc_scores', 'lmc_summary', 'lmc_onset', 'plot_interpolation',
+           'child_state', 'lmc', 'LMCConfig', 'lmc_score', 'lmc_summary', 'lmc_onset', 'plot_interpolation',
            'plot_onset']
 
 # %% ../nbs/10_lmc.ipynb #182db7d3
@@ -91,96 +90,95 @@ def pair_barriers(losses: dict, connected_below: float = 0.02) -> dict:
             'error_curve': err.tolist(), 'loss_curve': loss.tolist()}
 
 # %% ../nbs/10_lmc.ipynb #b68bfd9e
-def _child_path(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str) -> Path:
-    return run_dir(data, cfg, store_dir, precision) / 'children' / f'child_{child}.pt'
+def _child_path(store: Store, cfg: IMPConfig, child: int) -> Path:
+    return run_dir(store, cfg) / 'children' / f'child_{child}.pt'
 
-def _child_run(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str, quiet: bool) -> Resumable:
+def _child_run(store: Store, cfg: IMPConfig, child: int) -> Resumable:
     "Child `child` ≥ 1 to train: the rewind point, on all data in the child's own order."
+    data = store.data
     model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
-    model.load_state_dict(rewind_state(data, cfg, store_dir, precision, quiet))
+    model.load_state_dict(rewind_state(store, cfg))
     stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'child', child))
-    path = _child_path(data, cfg, child, store_dir, precision)
+    path = _child_path(store, cfg, child)
     path.parent.mkdir(parents=True, exist_ok=True)
-    note_numerics(run_dir(data, cfg, store_dir, precision), data.device, precision)
+    note_numerics(run_dir(store, cfg), data.device, store.precision)
     return Resumable(model, [(cfg.rewind_step, stream)], path.with_suffix('.checkpoint.pt'))
 
 def _recipes(cfgs: list[IMPConfig]) -> list[list[IMPConfig]]:
     "IMP runs that can train in lockstep: one model, width, recipe and number of levels (`run_imps`)."
     return lockstep_groups(cfgs, lambda c: (c.model, c.width, c.hp, c.levels))
 
-def _train_missing_children(data: Data, wanted: list[tuple[IMPConfig, int]], store_dir, precision: str, stacked: bool,
-                            checkpoint_every: int, on_checkpoint: Callable | None, quiet: bool):
+def _train_missing_children(store: Store, wanted: list[tuple[IMPConfig, int]], stacked: bool,
+                            checkpoint_every: int, on_checkpoint: Callable | None):
     "Train the (run, child ≥ 1) pairs in `wanted` that the store lacks, each recipe's as one group."
     for group in _recipes([c for c, _ in wanted]):
-        missing = lambda: [(c, k) for c, k in dict.fromkeys(wanted) if c in group and load_checked(_child_path(data, c, k, store_dir, precision)) is None]
+        missing = lambda: [(c, k) for c, k in dict.fromkeys(wanted) if c in group and load_checked(_child_path(store, c, k)) is None]
         if not missing(): continue
-        with store_lock({run_dir(data, c, store_dir, precision) for c, _ in missing()}):  # then look again: another process may have trained some
+        with store_lock({run_dir(store, c) for c, _ in missing()}):  # then look again: another process may have trained some
             todo = missing()
-            runs = [_child_run(data, c, k, store_dir, precision, quiet) for c, k in todo]
-            train_resumably_group(runs, group[0].hp, checkpoint_every, on_checkpoint, stacked, desc='LMC children', precision=precision, quiet=quiet)
+            runs = [_child_run(store, c, k) for c, k in todo]
+            train_resumably_group(runs, group[0].hp, checkpoint_every, on_checkpoint, stacked, desc='LMC children',
+                                  precision=store.precision, quiet=store.quiet)
             for (c, k), run in zip(todo, runs):
-                path = _child_path(data, c, k, store_dir, precision)
+                path = _child_path(store, c, k)
                 if run.diverged_at is not None: save_checked(divergence_metrics(run.diverged_at, run.divergence), path.with_suffix('.diverged.pt'))
                 save_checked(state_of(run.model), path); run.checkpoint.unlink(missing_ok=True)
 
-def _child_diverged(data: Data, cfg: IMPConfig, child: int, store_dir, precision: str) -> bool:
+def _child_diverged(store: Store, cfg: IMPConfig, child: int) -> bool:
     "Whether child `child` diverged: child 0 is level 0 of the run (its metrics say), the others have a marker beside them."
-    if child == 0: return bool((load_checked(run_dir(data, cfg, store_dir, precision) / 'level_00' / 'metrics.pt') or {}).get('diverged'))
-    return _child_path(data, cfg, child, store_dir, precision).with_suffix('.diverged.pt').exists()
+    if child == 0: return bool((load_checked(run_dir(store, cfg) / 'level_00' / 'metrics.pt') or {}).get('diverged'))
+    return _child_path(store, cfg, child).with_suffix('.diverged.pt').exists()
 
-def train_children(data: Data, cfgs: list[IMPConfig], children: int, store_dir=None, precision: str = 'auto',
+def train_children(store: Store, cfgs: list[IMPConfig], children: int,
                    stacked: bool = False,  # each group of two or more as one stacked network (for GPUs)
                    checkpoint_every: int = 1_000,
                    on_checkpoint: Callable | None = None,  # on_checkpoint(step), after each group checkpoint of children k ≥ 1
-                   quiet: bool = True):
+                  ):
     "Put children 0 .. `children`-1 of every run in `cfgs` in the store; the runs of one recipe train together."
-    precision = resolve_precision(precision, data.device)
-    for group in _recipes(cfgs): run_imps(data, group, store_dir, precision, quiet=quiet, until_level=0, stacked=stacked)  # children 0
-    _train_missing_children(data, [(c, k) for c in cfgs for k in range(1, children)], store_dir, precision, stacked,
-                            checkpoint_every, on_checkpoint, quiet)
+    for group in _recipes(cfgs): run_imps(store, group, until_level=0, stacked=stacked)  # children 0
+    _train_missing_children(store, [(c, k) for c in cfgs for k in range(1, children)], stacked, checkpoint_every, on_checkpoint)
 
-def child_state(data: Data, cfg: IMPConfig, child: int, store_dir=None, precision: str = 'auto',
-                checkpoint_every: int = 1_000, quiet: bool = True) -> dict:
+def child_state(store: Store, cfg: IMPConfig, child: int, checkpoint_every: int = 1_000) -> dict:
     "The final dense state of child `child` of the rewind point of `cfg` (trained when the store lacks it)."
     if child < 0: raise ValueError(f"child must be >= 0, got {child}")
-    precision = resolve_precision(precision, data.device)
     if child == 0:
-        run_imp(data, cfg, store_dir, precision, quiet=quiet, until_level=0)  # read back when there
-        return load_checked(run_dir(data, cfg, store_dir, precision) / 'level_00' / 'final.pt')
-    path = _child_path(data, cfg, child, store_dir, precision)
+        run_imp(store, cfg, until_level=0)  # read back when there
+        return load_checked(run_dir(store, cfg) / 'level_00' / 'final.pt')
+    path = _child_path(store, cfg, child)
     found = load_checked(path)
     if found is not None: return found
-    _train_missing_children(data, [(cfg, child)], store_dir, precision, False, checkpoint_every, None, quiet)
+    _train_missing_children(store, [(cfg, child)], False, checkpoint_every, None)
     return load_checked(path)
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
-def lmc(data: Data, cfg: IMPConfig, children: int = 3, alphas=ALPHAS,
+def lmc(store: Store, cfg: IMPConfig, children: int = 3, alphas=ALPHAS,
         split: str = 'train',  # 'train' (un-augmented; per-example scores) or 'test'
-        store_dir=None, precision: str = 'auto', quiet: bool = True) -> dict:
+       ) -> dict:
     "Barriers of every pair of `children` children of `cfg`'s rewind point, and each example's mean barrier; cached."
     if children < 2: raise ValueError(f"LMC needs at least 2 children, got {children}")
-    precision = resolve_precision(precision, data.device)
     alphas = tuple(float(a) for a in alphas)
-    root, rest = resolve_store_dir(store_dir) / 'lmc', (children, alphas, split, data_fingerprint(data), precision)
-    path = adopt_legacy(root / f"{store_key('lmc', cfg, *rest)}.pt", (root / f'{k}.pt' for k in legacy_keys('lmc', cfg, *rest)))
-    found = load_checked(path)
-    if found is None:
-        train_children(data, [cfg], children, store_dir, precision, quiet=quiet)  # the children k >= 1 as one group
-        states = [child_state(data, cfg, k, store_dir, precision, quiet=quiet) for k in range(children)]
-        model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
-        diverged = [_child_diverged(data, cfg, k, store_dir, precision) for k in range(children)]
-        pairs, per_example = [], []
-        for i, j in itertools.combinations(range(children), 2):
-            if diverged[i] or diverged[j]:  # no barrier between a diverged child and anything: recorded as such, left out of the scores
-                pairs.append({'pair': (i, j), 'error_barrier': float('nan'), 'loss_barrier': float('nan'), 'connected': False,
-                              'error_curve': [], 'loss_curve': [], 'diverged': True}); continue
-            losses = interpolation_losses(model, states[i], states[j], data, alphas, split, precision=precision)
-            pairs.append({'pair': (i, j), **pair_barriers(losses)}); per_example.append(example_barriers(losses))
-        scores = torch.stack(per_example).mean(0) if per_example else torch.full((len(data.y_train if split == 'train' else data.y_test),), float('nan'))
-        found = {'pairs': pairs, 'scores': scores, 'alphas': list(alphas), **numerics_metrics(run_dir(data, cfg, store_dir, precision))}
-        save_checked(found, path)
+    root, rest = store.root / 'lmc', (children, alphas, split)
+    path = adopt_legacy(root / f"{store.key('lmc', cfg, *rest)}.pt", (root / f'{k}.pt' for k in legacy_keys(store, 'lmc', cfg, *rest)))
+    found = cached(path, lambda: _barriers(store, cfg, children, alphas, split))
     return {**found, 'pairs': pd.DataFrame(found['pairs'])}
+
+def _barriers(store: Store, cfg: IMPConfig, children: int, alphas: tuple, split: str) -> dict:
+    "What `lmc` stores: every pair's barriers and curves (a pair with a diverged child recorded as such), each example's mean barrier."
+    data = store.data
+    train_children(store, [cfg], children)  # the children k >= 1 as one group
+    states = [child_state(store, cfg, k) for k in range(children)]
+    model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
+    diverged = [_child_diverged(store, cfg, k) for k in range(children)]
+    pairs, per_example = [], []
+    for i, j in itertools.combinations(range(children), 2):
+        if diverged[i] or diverged[j]:  # no barrier between a diverged child and anything: recorded as such, left out of the scores
+            pairs.append({'pair': (i, j), 'error_barrier': float('nan'), 'loss_barrier': float('nan'), 'connected': False,
+                          'error_curve': [], 'loss_curve': [], 'diverged': True}); continue
+        losses = interpolation_losses(model, states[i], states[j], data, alphas, split, precision=store.precision)
+        pairs.append({'pair': (i, j), **pair_barriers(losses)}); per_example.append(example_barriers(losses))
+    scores = torch.stack(per_example).mean(0) if per_example else torch.full((len(data.y_train if split == 'train' else data.y_test),), float('nan'))
+    return {'pairs': pairs, 'scores': scores, 'alphas': list(alphas), **numerics_metrics(run_dir(store, cfg))}
 
 @dataclass(frozen=True)
 class LMCConfig:
@@ -192,10 +190,10 @@ class LMCConfig:
     def __post_init__(self):
         if self.children < 2: raise ValueError(f"an LMC score needs at least 2 children, got {self.children}")
 
-@scores_for(LMCConfig)
-def lmc_scores(data: Data, score: LMCConfig, store_dir=None, precision: str = 'auto', quiet: bool = True) -> Tensor:
-    "The LMC score of every training example: its train loss barrier at α = ½, averaged over the pairs of children (the scores of `low_barrier` subsets)."
-    return lmc(data, score.parent, score.children, store_dir=store_dir, precision=precision, quiet=quiet)['scores']
+@result_for(LMCConfig)
+def lmc_score(store: Store, score: LMCConfig) -> dict:
+    "The `lmc` result on training data behind an LMC score; its `scores`, each example's train loss barrier averaged over the pairs of children, rank the `low_barrier` subsets."
+    return lmc(store, score.parent, score.children)
 
 def lmc_summary(result: dict) -> dict:
     "Means over the pairs: error and loss barriers, fraction of connected pairs; and the mean per-example barrier."
@@ -204,17 +202,15 @@ def lmc_summary(result: dict) -> dict:
             'connected': pairs.connected.mean(), 'mean_example_barrier': result['scores'].mean().item()}
 
 # %% ../nbs/10_lmc.ipynb #e96334fd
-def lmc_onset(data: Data, cfg: IMPConfig, rewind_steps: list[int], children: int = 3,
-              store_dir=None, precision: str = 'auto', quiet: bool = True,
+def lmc_onset(store: Store, cfg: IMPConfig, rewind_steps: list[int], children: int = 3,
               lockstep: str | None = None,  # None: the runs one after another; 'group' or 'stacked': first every child of every step (`train_children`)
              ) -> pd.DataFrame:
     "Mean barriers (train, and test error/loss) between children of `cfg`'s rewind point moved to each of `rewind_steps`."
     check_lockstep(lockstep)
-    if lockstep: train_children(data, [replace(cfg, rewind_step=t) for t in rewind_steps], children, store_dir, precision,
-                                stacked=lockstep == 'stacked', quiet=quiet)
+    if lockstep: train_children(store, [replace(cfg, rewind_step=t) for t in rewind_steps], children, stacked=lockstep == 'stacked')
     rows = []
-    for t in tqdm(rewind_steps, desc='LMC onset', disable=quiet, leave=False):
-        run = lambda split: lmc(data, replace(cfg, rewind_step=t), children, split=split, store_dir=store_dir, precision=precision, quiet=quiet)
+    for t in tqdm(rewind_steps, desc='LMC onset', disable=store.quiet, leave=False):
+        run = lambda split: lmc(store, replace(cfg, rewind_step=t), children, split=split)
         test = lmc_summary(run('test'))
         rows.append({'rewind_step': t, **lmc_summary(run('train')),
                      'test_error_barrier': test['error_barrier'], 'test_loss_barrier': test['loss_barrier']})

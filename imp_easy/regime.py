@@ -14,7 +14,8 @@ import pandas as pd
 
 from .data import Data
 from .models import make_model
-from .train import HParams, evaluate, resolve_precision
+from .train import HParams, evaluate
+from .store import Store
 from .el2n import EL2NConfig
 from .presets import ExperimentPreset, load_preset_data
 from .figures import (all_data_schemes, imp_config, run_schemes, run_controls, summarize, plot_accuracy_vs_density, plot_controls,
@@ -47,22 +48,22 @@ def laptop_preset(name: str,  # the candidate's name in the search table
                             train_size=train_size, replicates=replicates, image_size=image_size)
 
 # %% ../nbs/13_regime.ipynb #59abe1ca
-def dense_fit(data: Data, p: ExperimentPreset, store_dir=None, precision: str = 'auto') -> dict:
+def dense_fit(store: Store, p: ExperimentPreset) -> dict:
     "P1: train (un-augmented) and test accuracy of the dense level-0 network of all data at t = 0, replicate 0; minutes it trained."
-    cfg = imp_config(p, all_data_schemes(p, (0,))[0], seed=0)
-    level0 = run_imp(data, cfg, store_dir, precision, quiet=True, until_level=0).iloc[0]
+    cfg, data = imp_config(p, all_data_schemes(p, (0,))[0], seed=0), store.data
+    level0 = run_imp(store, cfg, until_level=0).iloc[0]
     net = make_model(p.model, data.num_classes, width=p.width).to(data.device)
-    net.load_state_dict(child_state(data, cfg, 0, store_dir, precision))
-    return {'dense_train_accuracy': evaluate(net, data, 'train', precision=precision)['accuracy'],
-            'dense_test_accuracy': evaluate(net, data, 'test', precision=precision)['accuracy'], 'p1_minutes': level0.seconds / 60}
+    net.load_state_dict(child_state(store, cfg, 0))
+    return {'dense_train_accuracy': evaluate(net, data, 'train', precision=store.precision)['accuracy'],
+            'dense_test_accuracy': evaluate(net, data, 'test', precision=store.precision)['accuracy'], 'p1_minutes': level0.seconds / 60}
 
 # %% ../nbs/13_regime.ipynb #9936b1a2
 ONSET_STEPS = (0, 25, 50, 100, 200, 400)
 
-def onset_table(data: Data, p: ExperimentPreset, steps=ONSET_STEPS, store_dir=None, precision: str = 'auto') -> pd.DataFrame:
+def onset_table(store: Store, p: ExperimentPreset, steps=ONSET_STEPS) -> pd.DataFrame:
     "P2: barriers between 2 children of all data's rewind point at each of `steps` (those inside the recipe), replicate 0."
     cfg = imp_config(p, all_data_schemes(p, (0,))[0], seed=0)
-    return lmc_onset(data, cfg, [t for t in steps if t < p.hp.steps], children=2, store_dir=store_dir, precision=precision, lockstep='group')
+    return lmc_onset(store, cfg, [t for t in steps if t < p.hp.steps], children=2, lockstep='group')
 
 def measured_onset(onset: pd.DataFrame, unstable_above: float = 0.02) -> int | None:
     "t*: the first rewind step whose test-error barrier is at most half the one at 0; None when 0 is not unstable or none is."
@@ -72,11 +73,10 @@ def measured_onset(onset: pd.DataFrame, unstable_above: float = 0.02) -> int | N
     return int(later.index[0]) if len(later) else None
 
 # %% ../nbs/13_regime.ipynb #346ac660
-def rewinding_runs(data: Data, p: ExperimentPreset, store_dir=None, precision: str = 'auto', quiet: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def rewinding_runs(store: Store, p: ExperimentPreset) -> tuple[pd.DataFrame, pd.DataFrame]:
     "P3's runs: IMP from all data at t = 0 and t = t* (`p.rewind_step`), `p.replicates` each; the control of the sparsest t* masks."
     schemes = all_data_schemes(p, (0, 1))
-    results = run_schemes(data, p, schemes, store_dir, precision, quiet=quiet, lockstep='group')
-    return results, run_controls(data, p, schemes[1], [p.levels], store_dir, precision, quiet=quiet)
+    return run_schemes(store, p, schemes, lockstep='group'), run_controls(store, p, schemes[1], [p.levels])
 
 def rewinding_verdict(results: pd.DataFrame, controls: pd.DataFrame, p: ExperimentPreset) -> dict:
     "P3 and P1's sparse half, in accuracy points, from `rewinding_runs`."
@@ -108,18 +108,18 @@ def measure(p: ExperimentPreset, stages=('p1', 'p2', 'p3'), data: Data | None = 
             rewind_step: int | None = None,  # P3's rewind step; None: the measured t*
            ) -> dict:
     "One candidate's row of the search table: the stages asked for, each with its minutes."
-    data = data or load_preset_data(p, data_dir)
-    row = {'name': p.name, **candidate_settings(p), 'precision': resolve_precision(precision, data.device)}
-    if 'p1' in stages: row.update(dense_fit(data, p, store_dir, precision))
+    store = Store(data or load_preset_data(p, data_dir), store_dir, precision, quiet=True)
+    row = {'name': p.name, **candidate_settings(p), 'precision': store.precision}
+    if 'p1' in stages: row.update(dense_fit(store, p))
     if 'p2' in stages or 'p3' in stages:
-        onset, minutes = timed(lambda: onset_table(data, p, store_dir=store_dir, precision=precision))
+        onset, minutes = timed(lambda: onset_table(store, p))
         if 'p2' in stages and minutes >= 0.1: row['p2_minutes'] = minutes  # (a dozen trainings take minutes; seconds: it was read back)
         row['test_error_barriers'] = json.dumps({int(t): round(b, 4) for t, b in zip(onset.rewind_step, onset.test_error_barrier)})
         row['onset'] = measured_onset(onset)
     if 'p3' in stages and row['onset'] is not None:
         at = replace(p, rewind_step=rewind_step or row['onset'])
         row['p3_rewind_step'] = at.rewind_step
-        results, controls = rewinding_runs(data, at, store_dir, precision)
+        results, controls = rewinding_runs(store, at)
         row.update(rewinding_verdict(results, controls, at))
         row['p3_minutes'] = (results.groupby('level').seconds.max().sum() + controls.seconds.sum()) / 60
     return row

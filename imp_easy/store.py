@@ -12,12 +12,13 @@ from typing import Any, Callable, Iterable
 import torch
 from torch import Tensor
 
-from .data import Data
+from .data import Data, resolve_precision
 
 # %% auto #0
-__all__ = ['DEFAULT_STORE_DIR', 'HEARTBEAT_S', 'STALE_S', 'resolve_store_dir', 'to_terminal', 'store_warning', 'added_field',
-           'extent_field', 'key_text', 'store_key', 'data_fingerprint', 'file_identity', 'write_atomic', 'write_once',
-           'save_checked', 'load_checked', 'adopt_legacy', 'lock_path', 'store_lock', 'cached']
+__all__ = ['DEFAULT_STORE_DIR', 'HEARTBEAT_S', 'STALE_S', 'RESULTS', 'resolve_store_dir', 'to_terminal', 'store_warning',
+           'added_field', 'extent_field', 'key_text', 'store_key', 'data_fingerprint', 'file_identity', 'write_atomic',
+           'write_once', 'save_checked', 'load_checked', 'adopt_legacy', 'lock_path', 'store_lock', 'cached',
+           'result_for', 'Store']
 
 # %% ../nbs/04_store.ipynb #69eb1e2c
 DEFAULT_STORE_DIR = Path('~/.cache/imp_easy/store')
@@ -262,12 +263,52 @@ def store_lock(entries: Iterable[Path],  # run folders or single-file results
             if last: lock.unlink(missing_ok=True)
 
 # %% ../nbs/04_store.ipynb #34aebb5c
-def cached(path: str | Path,  # where the result lives (usually store_dir / kind / key.pt)
+def cached(path: str | Path,  # where the result lives (under `Store.root`, named by a `Store.key`)
            compute: Callable[[], Any],  # makes the result when it is missing or bad
           ) -> Any:
-    "The result stored at `path`, computing and saving it first if it is missing or fails verification."
+    "The result stored at `path`; when it is missing or fails verification, computed and saved once, under its lock (a process computing it meanwhile is waited for, then read)."
     found = load_checked(path)
     if found is not None: return found
-    result = compute()
-    save_checked(result, path)
-    return result
+    with store_lock([path]):
+        found = load_checked(path)
+        if found is None: found = compute(); save_checked(found, path)
+        return found
+
+# %% ../nbs/04_store.ipynb #2bb226d7
+RESULTS: dict[type, Callable] = {}  # a config's type -> f(store, cfg, **options): its result, read back or computed and saved
+
+def result_for(config_type: type) -> Callable:
+    "Decorator: `f(store, cfg, **options)` gives the result of a config of `config_type`, reading it back or computing and saving it."
+    def register(f: Callable) -> Callable:
+        RESULTS[config_type] = f
+        return f
+    return register
+
+# %% ../nbs/04_store.ipynb #085c9502
+@dataclasses.dataclass
+class Store:
+    "The run store bound to its context: where results live, the data they are of, the precision they are computed in (resolved once, here), and whether progress shows."
+    data: Data
+    root: str | Path | None = None  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
+    precision: str = 'auto'         # 'auto': bf16 where the data's device computes it natively, else fp32
+    quiet: bool = False             # no progress bars (waiting for another process is said all the same)
+
+    def __post_init__(self):
+        self.root, self.precision = resolve_store_dir(self.root), resolve_precision(self.precision, self.data.device)
+
+    @property
+    def device(self) -> torch.device: return self.data.device
+
+    def key(self, kind: str, *parts: Any, legacy: bool = False) -> str:
+        "The key of a result of `kind` made from `parts`, on this store's data in its precision (`legacy`: as `store_key`)."
+        return store_key(kind, *parts, data_fingerprint(self.data), self.precision, legacy=legacy)
+
+    def get(self, cfg: Any, **options) -> Any:
+        "The result of `cfg`: read back when stored, else computed and saved, by the function `RESULTS` holds for its type."
+        if type(cfg) not in RESULTS:
+            known = ', '.join(t.__name__ for t in RESULTS) or 'none yet'
+            raise ValueError(f"the store knows no result for a {type(cfg).__name__} (known: {known}): register one with `result_for`")
+        return RESULTS[type(cfg)](self, cfg, **options)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r}, {self.data.name} on {self.device}, {self.precision}{', quiet' if self.quiet else ''})"

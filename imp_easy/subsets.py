@@ -14,8 +14,8 @@ from torch import Tensor
 from .data import DataError, derive_seed
 
 # %% auto #0
-__all__ = ['SUBSET_KINDS', 'SCORES', 'class_quotas', 'random_subset', 'by_score', 'easiest', 'hardest', 'SubsetKind',
-           'scores_for', 'subset_kind', 'random_labels']
+__all__ = ['SUBSET_KINDS', 'class_quotas', 'random_subset', 'by_score', 'easiest', 'hardest', 'SubsetKind', 'subset_kind',
+           'random_labels']
 
 # %% ../nbs/05_subsets.ipynb #87b182c9
 def class_quotas(m: int,  # subset size
@@ -104,7 +104,7 @@ def hardest(scores: Tensor, m: int, **kwargs) -> Tensor:
 class SubsetKind:
     "A way of choosing phase 1's M examples: at random (class-balanced), or the lowest or highest M of a score."
     label: str                 # in legends: 'random', 'easiest', ...
-    scores: str | None = None  # the `Pretrain` field holding the config of the scores it ranks by (None: random)
+    scores: str | None = None  # the `Pretrain` field holding the config of its scores: the store's result for it has them as 'scores' (None: random)
     highest: bool = False      # keep the M highest scores (else the M lowest)
 
 SUBSET_KINDS: dict[str, SubsetKind] = {
@@ -113,15 +113,6 @@ SUBSET_KINDS: dict[str, SubsetKind] = {
     'hard': SubsetKind('hardest', scores='el2n', highest=True),
     'low_barrier': SubsetKind('lowest barrier', scores='lmc'),  # the LMC score of `10_lmc`
 }
-
-SCORES: dict[type, Callable] = {}  # a scores config's type -> f(data, cfg, store_dir, precision, quiet) -> one score per training example
-
-def scores_for(config_type: type) -> Callable:
-    "Decorator: `f(data, cfg, store_dir, precision, quiet)` computes (or reads) the scores of configs of `config_type`."
-    def register(f: Callable) -> Callable:
-        SCORES[config_type] = f
-        return f
-    return register
 
 def subset_kind(name: str) -> SubsetKind:
     "The kind called `name`, with a clear error for an unknown one."

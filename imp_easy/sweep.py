@@ -10,8 +10,9 @@ from pathlib import Path
 
 import torch
 
-from .train import default_device, resolve_precision
-from .store import resolve_store_dir, store_key, save_checked, load_checked
+from .data import resolve_precision
+from .train import default_device
+from .store import Store, resolve_store_dir, store_key, save_checked, load_checked
 from .imp import IMPConfig, run_imp, rewind_metrics
 from .presets import ExperimentPreset, load_preset_data
 from .lmc import lmc
@@ -65,12 +66,11 @@ class RunJob:
     def run(self) -> str:
         "The job's work: its IMP run (and LMC children), through the store."
         torch.set_num_threads(int(os.environ.get('SLURM_CPUS_PER_TASK', torch.get_num_threads())))
-        data = load_preset_data(self.p, self.data_dir, device=default_device())
-        cfg = self.cfg
-        run_imp(data, cfg, self.store_dir, self.precision, checkpoint_every=self.checkpoint_every, quiet=True)
+        store = Store(load_preset_data(self.p, self.data_dir, device=default_device()), self.store_dir, self.precision, quiet=True)
+        run_imp(store, self.cfg, checkpoint_every=self.checkpoint_every)
         if self.lmc_children:
-            for split in ('train', 'test'): lmc(data, cfg, self.lmc_children, split=split, store_dir=self.store_dir, precision=self.precision)
-            rewind_metrics(data, cfg, self.store_dir, self.precision)
+            for split in ('train', 'test'): lmc(store, self.cfg, self.lmc_children, split=split)
+            rewind_metrics(store, self.cfg)
         return f'{self.label}: done'
 
     def checkpoint(self, *args, **kwargs):

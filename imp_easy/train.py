@@ -14,15 +14,15 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from tqdm.auto import tqdm
 
-from .data import Data, TrainStream, StreamGroup, eval_batches, synthetic_data
+from .data import Data, TrainStream, StreamGroup, eval_batches, synthetic_data, PRECISIONS, native_bf16, resolve_precision
 from .models import make_model, prunable
 from .store import added_field
 
 # %% auto #0
-__all__ = ['Mask', 'PRECISIONS', 'DIVERGED_LOSS', 'HParams', 'default_device', 'check_mask', 'apply_mask', 'state_of',
-           'states_equal', 'native_bf16', 'resolve_precision', 'autocast', 'model_device', 'use_channels_last',
-           'GroupedLinear', 'stack_models', 'stack_states', 'unstack_state', 'stack_batches', 'TrainResult',
-           'finite_state', 'train_group', 'train', 'predict', 'evaluate', 'numerics_signature']
+__all__ = ['Mask', 'DIVERGED_LOSS', 'HParams', 'default_device', 'check_mask', 'apply_mask', 'state_of', 'states_equal',
+           'autocast', 'model_device', 'use_channels_last', 'GroupedLinear', 'stack_models', 'stack_states',
+           'unstack_state', 'stack_batches', 'TrainResult', 'finite_state', 'train_group', 'train', 'predict',
+           'evaluate', 'numerics_signature']
 
 # %% ../nbs/02_train.ipynb #f9d58649
 @dataclass(frozen=True)
@@ -86,22 +86,6 @@ def states_equal(a: dict[str, Tensor], b: dict[str, Tensor]) -> bool:
     return a.keys() == b.keys() and all(torch.equal(a[k].cpu(), b[k].cpu()) for k in a)
 
 # %% ../nbs/02_train.ipynb #6badcdf5
-PRECISIONS = ('fp32', 'bf16')
-
-def native_bf16(device: torch.device) -> bool:
-    "Whether `device` computes bfloat16 natively (NVIDIA GPUs; CPUs with AVX512-BF16 or AMX)."
-    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
-    if device.type != 'cpu': return False
-    try: flags = open('/proc/cpuinfo').read()
-    except OSError: return False
-    return 'avx512_bf16' in flags or 'amx_bf16' in flags
-
-def resolve_precision(precision: str, device: torch.device) -> str:
-    "`precision`, with 'auto' turned into 'bf16' where it is native and 'fp32' elsewhere."
-    if precision == 'auto': return 'bf16' if native_bf16(device) else 'fp32'
-    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}: choose 'auto' or one of {PRECISIONS}")
-    return precision
-
 def autocast(precision: str, device: torch.device):
     "The autocast context for `precision` ('fp32' or 'bf16') on `device`."
     return torch.autocast(device.type, dtype=torch.bfloat16) if precision == 'bf16' else nullcontext()

@@ -13,10 +13,10 @@ import torch
 
 from .data import Data, TrainStream, derive_seed
 from .models import make_model
-from .train import HParams, resolve_precision
+from .train import HParams
 from .imp import (Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics,
                           note_numerics, numerics_metrics, check_read_back)
-from .store import store_key, data_fingerprint, resolve_store_dir, load_checked, save_checked, write_once, store_lock
+from .store import Store, load_checked, save_checked, write_once, store_lock, result_for
 from .presets import PAPER_WARMUP_HPARAMS
 
 # %% auto #0
@@ -38,67 +38,60 @@ class WarmupConfig:
         if self.warmup_data.noise: raise ValueError("warmup runs use clean labels: warmup_data.noise must be 0")
 
 # %% ../nbs/09_warmup.ipynb #a8f81153
-def warmup_phases(data: Data, cfg: WarmupConfig, store_dir=None, quiet: bool = True,
-                  precision: str = 'auto',  # of the networks behind the subset's scores
-                 ) -> list[tuple[int, TrainStream]]:
+def warmup_phases(store: Store,  # its data; the scores behind a ranked warmup subset are its results
+                  cfg: WarmupConfig) -> list[tuple[int, TrainStream]]:
     "The run's data phases: the warmup subset for steps 0..W-1 (if any), then all data."
+    data = store.data
     full = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'train'))
-    subset, _ = subset_data(data, cfg.warmup_data, cfg.seed, store_dir, quiet, precision)
+    subset, _ = subset_data(store, cfg.warmup_data, cfg.seed)
     if cfg.hp.warmup_steps == 0 or subset is None: return [(0, full)]
     warm = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'warmup'), subset=subset)
     return [(0, warm), (cfg.hp.warmup_steps, full)]
 
-def warmup_dir(data: Data, cfg: WarmupConfig, store_dir=None, precision: str = 'auto') -> Path:
-    "The store directory of the warmup run `cfg` on `data`."
-    precision = resolve_precision(precision, data.device)
-    return resolve_store_dir(store_dir) / 'warmup' / store_key('warmup', cfg, data_fingerprint(data), precision)
+def warmup_dir(store: Store, cfg: WarmupConfig) -> Path:
+    "The folder of the warmup run `cfg` in `store`."
+    return store.root / 'warmup' / store.key('warmup', cfg)
 
-def _warmup_run(data: Data, cfg: WarmupConfig, store_dir, precision: str, quiet: bool) -> Resumable:
+def _warmup_run(store: Store, cfg: WarmupConfig) -> Resumable:
     "A warmup run to train (its store folder opened): its initialisation, data phases and checkpoint file."
-    folder = warmup_dir(data, cfg, store_dir, precision)
+    folder, data = warmup_dir(store, cfg), store.data
     write_once(json.dumps(asdict(cfg), indent=1, default=str), folder / 'config.json')
-    note_numerics(folder, data.device, precision)
+    note_numerics(folder, data.device, store.precision)
     model = make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
-    return Resumable(model, warmup_phases(data, cfg, store_dir, quiet, precision), folder / 'checkpoint.pt')
+    return Resumable(model, warmup_phases(store, cfg), folder / 'checkpoint.pt')
 
-def run_warmup_group(data: Data, cfgs: list[WarmupConfig],
-                     store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
-                     precision: str = 'auto',
+def run_warmup_group(store: Store, cfgs: list[WarmupConfig],
                      checkpoint_every: int = 500,  # steps between checkpoints (not part of a run's identity)
                      on_checkpoint: Callable | None = None,  # on_checkpoint(step), after each group checkpoint is written
-                     quiet: bool = False,
                      stacked: bool = False,  # each group of two or more as one stacked network (for GPUs)
                     ) -> list[dict]:
     "Run (or resume, or read back) warmup runs; those with one recipe (W) and the same data phases train together."
-    precision = resolve_precision(precision, data.device)
-    stored = lambda: {c: load_checked(warmup_dir(data, c, store_dir, precision) / 'metrics.pt') for c in dict.fromkeys(cfgs)}
+    stored = lambda: {c: load_checked(warmup_dir(store, c) / 'metrics.pt') for c in dict.fromkeys(cfgs)}
     found = stored()
-    missing = [warmup_dir(data, c, store_dir, precision) for c, m in found.items() if m is None]
+    missing = [warmup_dir(store, c) for c, m in found.items() if m is None]
     with store_lock(missing):  # another process may be training some: wait, then read them
         if missing: found = stored()
-        _train_warmups(data, found, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked)
-    check_read_back(list(found.values()), data.device, precision)
+        _train_warmups(store, found, checkpoint_every, on_checkpoint, stacked)
+    check_read_back(list(found.values()), store.device, store.precision)
     return [found[c] for c in cfgs]
 
-def _train_warmups(data, found: dict, store_dir, precision, checkpoint_every, on_checkpoint, quiet, stacked):
+def _train_warmups(store: Store, found: dict, checkpoint_every, on_checkpoint, stacked):
     "Train the runs of `found` that have no metrics (None) and put their metrics there; those with one recipe train together."
     for members in lockstep_groups([c for c, m in found.items() if m is None]):
         hp = members[0].hp
-        runs, t0 = [_warmup_run(data, c, store_dir, precision, quiet) for c in members], time.perf_counter()
+        runs, t0 = [_warmup_run(store, c) for c in members], time.perf_counter()
         trained = train_resumably_group(runs, hp, checkpoint_every, on_checkpoint, stacked, desc=f'warmup W = {hp.warmup_steps}',
-                                        precision=precision, quiet=quiet)
+                                        precision=store.precision, quiet=store.quiet)
         for c, run, (losses, start) in zip(members, runs, trained):
-            found[c] = {'warmup_steps': hp.warmup_steps, **trained_metrics(run.model, data, losses, t0, precision), 'resumed_from': start,
+            found[c] = {'warmup_steps': hp.warmup_steps, **trained_metrics(run.model, store.data, losses, t0, store.precision), 'resumed_from': start,
                         **divergence_metrics(run.diverged_at, run.divergence), **numerics_metrics(run.checkpoint.parent)}  # a diverged run is a result too, flagged
             save_checked(found[c], run.checkpoint.parent / 'metrics.pt')
             run.checkpoint.unlink(missing_ok=True)
 
-def run_warmup(data: Data, cfg: WarmupConfig,
-               store_dir: str | Path | None = None,  # default: $IMP_EASY_STORE, else ~/.cache/imp_easy/store
-               precision: str = 'auto',
+@result_for(WarmupConfig)
+def run_warmup(store: Store, cfg: WarmupConfig,
                checkpoint_every: int = 500,  # steps between checkpoints (not part of the run's identity)
                on_checkpoint: Callable | None = None,  # on_checkpoint(step), after each checkpoint is written
-               quiet: bool = False,
               ) -> dict:
     "Run (or resume, or read back) one warmup run; returns its metrics (final test accuracy, ...)."
-    return run_warmup_group(data, [cfg], store_dir, precision, checkpoint_every, on_checkpoint, quiet)[0]
+    return run_warmup_group(store, [cfg], checkpoint_every, on_checkpoint)[0]

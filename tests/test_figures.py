@@ -71,12 +71,11 @@ def test_fig4_smoke(tmp_path, kernel_env):
     from imp_easy.presets import experiment_preset, load_preset_data
     from imp_easy.figures import all_data_schemes, noisy_all_data_schemes, imp_config
     from imp_easy.imp import run_dir
-    from imp_easy.store import load_checked
-    from imp_easy.train import resolve_precision, states_equal
-    import torch
+    from imp_easy.store import Store, load_checked
+    from imp_easy.train import states_equal
     smoke = experiment_preset('cifar10', 'smoke')
-    data, precision = load_preset_data(smoke), resolve_precision('auto', torch.device('cpu'))
-    clean, noisy = (run_dir(data, imp_config(smoke, s, 0), tmp_path / 'store', precision)
+    store = Store(load_preset_data(smoke), tmp_path / 'store')  # the notebook's: the same data, 'auto' precision
+    clean, noisy = (run_dir(store, imp_config(smoke, s, 0))
                     for s in (all_data_schemes(smoke, (1,))[0], noisy_all_data_schemes(smoke, 0.5)[1]))
     assert not states_equal(load_checked(clean / 'rewind.pt'), load_checked(noisy / 'rewind.pt'))
     assert not states_equal(load_checked(clean / 'level_00' / 'final.pt'), load_checked(noisy / 'level_00' / 'final.pt'))
@@ -104,7 +103,7 @@ def run_checks(nb: str, **params) -> dict:
 
 def test_run_checks_sees_the_parameters(tmp_path):
     ns = run_checks('fig6.ipynb', preset='smoke', replicates=3, out_dir=str(tmp_path), store_dir=str(tmp_path / 'store'))
-    assert ns['p'].name == 'smoke' and ns['p'].replicates == 3 and ns['data'].n_train == 512
+    assert ns['p'].name == 'smoke' and ns['p'].replicates == 3 and ns['store'].data.n_train == 512
     ns = run_checks('fig2.ipynb', preset='smoke', class_balanced=True, offset=5, out_dir=str(tmp_path), store_dir=str(tmp_path / 'store'))
     assert [s.label for s in ns['schemes'][3:]] == ['random 64, t=4', 'easiest 64 class-balanced from rank 5, t=4',
                                                      'hardest 64 class-balanced from rank 5, t=4']

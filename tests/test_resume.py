@@ -8,11 +8,12 @@ RUN = '''
 import sys, time
 from imp_easy.data import synthetic_data
 from imp_easy.imp import IMPConfig, run_imp
+from imp_easy.store import Store
 from imp_easy.train import HParams
 store, pace, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 cfg = IMPConfig(model='resnet8', width=8, hp=HParams(batch_size=32, steps=30, milestones=(20,)), rewind_step=5, levels=2)
-run_imp(synthetic_data(), cfg, store_dir=store, precision='fp32', checkpoint_every=5,
-        on_checkpoint=lambda level, step: time.sleep(pace), quiet=True).to_csv(out, index=False)
+run_imp(Store(synthetic_data(), store, 'fp32', quiet=True), cfg, checkpoint_every=5,
+        on_checkpoint=lambda level, step: time.sleep(pace)).to_csv(out, index=False)
 '''
 
 def start(store, pace, out):
