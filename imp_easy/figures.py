@@ -20,29 +20,37 @@ from .train import default_device
 from .subsets import SUBSET_KINDS
 from .store import Store, write_atomic
 from .imp import IMPConfig, Pretrain, run_imp, run_imps, run_reinit_control, rewind_metrics, check_lockstep
-from .presets import ExperimentPreset, WarmupPreset, class_count, experiment_preset, load_preset_data
+from .presets import ExperimentPreset, WarmupPreset, class_count, experiment_preset, warmup_preset, load_preset_data
 from .warmup import WarmupConfig, run_warmup, run_warmup_group
 from .lmc import LMCConfig, lmc, lmc_summary, train_children
 from .sweep import SlurmOptions, check_executor, sweep_precision, submit_runs
 
 # %% auto #0
-__all__ = ['MAX_REPLICATES', 'SHARED_PARAMETERS', 'Scheme', 'all_data_schemes', 'SubsetChoice', 'subset_schemes',
-           'lmc_score_config', 'noisy_all_data_schemes', 'fig2_schemes', 'replicate_jobs', 'imp_config', 'check_sizes',
-           'check_positive', 'check_replicates', 'as_list', 'check_densities', 'check_fractions', 'check_kinds',
-           'check_choice', 'preset_with', 'run_schemes', 'flag_diverged', 'warn_diverged', 'run_controls', 'summarize',
-           'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir', 'save_table',
-           'save_figure', 'figure_stem', 'figure_runs', 'FigureArgs', 'figure_args', 'fig2_claims', 'fig4_claims',
-           'subset_size_curves', 'plot_subset_size_curves', 'lmc_records', 'lmc_table', 'barrier_samples',
-           'correlations', 'plot_barrier_histograms', 'plot_final_vs', 'warmup_config', 'run_warmups', 'warmup_schemes',
-           'plot_warmup']
+__all__ = ['MAX_REPLICATES', 'CONTROL', 'SHARED_PARAMETERS', 'WARMUP_PARAMETERS', 'Scheme', 'all_data_schemes', 'SubsetChoice',
+           'subset_schemes', 'lmc_score_config', 'noisy_all_data_schemes', 'fig2_schemes', 'fig4_panels',
+           'replicate_jobs', 'imp_config', 'check_sizes', 'check_positive', 'check_replicates', 'as_list',
+           'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'preset_with', 'run_schemes',
+           'flag_diverged', 'warn_diverged', 'run_controls', 'control_label', 'is_control', 'with_scheme_ids',
+           'summarize', 'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir',
+           'save_table', 'save_figure', 'figure_stem', 'figure_runs', 'FigureArgs', 'figure_args', 'warmup_args',
+           'fig2_claims', 'fig4_claims', 'subset_size_curves', 'plot_subset_size_curves', 'lmc_records', 'lmc_table',
+           'barrier_samples', 'correlations', 'plot_barrier_histograms', 'plot_final_vs', 'warmup_config',
+           'run_warmups', 'warmup_schemes', 'plot_warmup']
 
 # %% ../nbs/12_figures.ipynb #3a09498d
 @dataclass(frozen=True)
 class Scheme:
-    "One pre-training scheme of a figure: its legend label, t_r and phase-1 data."
+    "One pre-training scheme of a figure: its legend label, t_r and phase-1 data; tables find it by its `id`, not by the label's wording."
     label: str
     rewind_step: int
     pretrain: Pretrain = Pretrain()
+
+    @property
+    def id(self) -> str:
+        "What the scheme runs, as a stable name: the data's kind and size at t_r, then any subset choice and label noise ('all@8', 'easy64@4/balanced/from5', 'random64@4/noise0.5')."
+        p = self.pretrain
+        extras = (['balanced'] if p.class_balanced else []) + ([f'from{p.offset}'] if p.offset else []) + ([f'noise{p.noise:g}'] if p.noise else [])
+        return '/'.join([f"{'all' if p.kind == 'all' else f'{p.kind}{p.size}'}@{self.rewind_step}", *extras])
 
 def all_data_schemes(p: ExperimentPreset, fractions=(0, 0.5, 1)) -> list[Scheme]:
     "All-data rewinding at the given fractions of t* (the reference lines of every IMP figure)."
@@ -101,6 +109,15 @@ def fig2_schemes(p: ExperimentPreset,
                 ) -> list[Scheme]:
     "Figure 2: all data at 0, `t*/2` and `t*`; random, easiest and hardest M at `t*/2`, for each M."
     return all_data_schemes(p) + [s for m in (sizes or [p.subset_size]) for s in subset_schemes(p, m, choice=choice)]
+
+def fig4_panels(p: ExperimentPreset,
+                sizes: list[int] | None = None,  # the subset sizes M (default: the preset's)
+                noises=None,  # the fractions of random labels (default: the preset's)
+                choice: SubsetChoice = SubsetChoice(),  # how the easiest and hardest are chosen
+               ) -> dict[float, list[Scheme]]:
+    "Figure 4, one panel per noise level: all data with those random labels at `t*/2` and `t*`; random, easiest and hardest M at `t*/2`."
+    return {q: noisy_all_data_schemes(p, q) + [s for m in (sizes or [p.subset_size]) for s in subset_schemes(p, m, noise=q, choice=choice)]
+            for q in (p.noise_levels if noises is None else noises)}
 
 def replicate_jobs(p: ExperimentPreset, schemes: list[Scheme]) -> list[tuple[int, Scheme]]:
     "Every (replicate, scheme) pair of a figure, replicate-major: the first replicate of every scheme first, a full picture early."
@@ -166,7 +183,7 @@ def check_choice(p: ExperimentPreset, sizes, choice: SubsetChoice):
     if choice.class_balanced and len(sizes) and min(sizes) < classes:
         raise ValueError(f"a class-balanced subset needs at least one example of each of the {classes} classes: subset size {min(sizes)} is too small")
 
-def preset_with(p: ExperimentPreset, levels: int | None = None, replicates: int | None = None) -> ExperimentPreset:
+def preset_with(p: ExperimentPreset | WarmupPreset, levels: int | None = None, replicates: int | None = None) -> ExperimentPreset | WarmupPreset:
     "`p` with the figure's overrides of the number of levels and replicates."
     if levels is not None:
         if not isinstance(levels, (int, np.integer)) or isinstance(levels, bool) or not 0 <= levels <= 30:
@@ -180,15 +197,17 @@ def run_schemes(store: Store, p: ExperimentPreset, schemes: list[Scheme],
                 lockstep: str | None = None,  # None: one run after another; 'group' or 'stacked': all runs level by level (`run_imps`)
                ) -> pd.DataFrame:
     "Run (or read back) IMP for every scheme and replicate: one row per (scheme, replicate, level)."
-    labels = [s.label for s in schemes]
-    if len(set(labels)) != len(labels): raise ValueError(f"scheme labels must be unique, got {labels}")
+    for what in ('label', 'id'):
+        names = [getattr(s, what) for s in schemes]
+        if len(set(names)) != len(names): raise ValueError(f"scheme {what}s must be unique, got {names}")
     check_sizes([s.pretrain.size for s in schemes if s.pretrain.size is not None], store.data.n_train)
     check_lockstep(lockstep)
     jobs = replicate_jobs(p, schemes)
     if lockstep is None: tables = [run_imp(store, imp_config(p, s, seed)) for seed, s in tqdm(jobs, desc='IMP runs', disable=store.quiet)]
     else: tables = run_imps(store, [imp_config(p, s, seed) for seed, s in jobs], stacked=lockstep == 'stacked')
-    tables = [flag_diverged(t).assign(scheme=s.label, replicate=seed, rewind_step=s.rewind_step) for t, (seed, s) in zip(tables, jobs)]
-    cols = ['scheme', 'replicate', 'rewind_step', 'level', 'density', 'test_accuracy', 'test_loss', 'train_loss', 'seconds',
+    tables = [flag_diverged(t).assign(scheme=s.label, scheme_id=s.id, replicate=seed, rewind_step=s.rewind_step)
+              for t, (seed, s) in zip(tables, jobs)]
+    cols = ['scheme', 'scheme_id', 'replicate', 'rewind_step', 'level', 'density', 'test_accuracy', 'test_loss', 'train_loss', 'seconds',
             'diverged', 'diverged_at']
     return warn_diverged(pd.concat(tables, ignore_index=True)[cols], 'IMP')
 
@@ -209,22 +228,40 @@ def warn_diverged(table: pd.DataFrame, what: str) -> pd.DataFrame:
                       f"means): {where}")
     return table
 
+CONTROL = '/reinit'  # the end of a control's scheme id
+
 def run_controls(store: Store, p: ExperimentPreset, scheme: Scheme, levels: list[int] | None = None) -> pd.DataFrame:
-    "The random-reinitialisation control of `scheme`'s masks, for every replicate."
+    "The random-reinitialisation control of `scheme`'s masks, for every replicate (its scheme id: the scheme's + `CONTROL`)."
     tables = [flag_diverged(run_reinit_control(store, imp_config(p, scheme, seed), levels))
-                  .assign(scheme=f'{scheme.label}: mask, random reinit', replicate=seed, rewind_step=scheme.rewind_step)
+                  .assign(scheme=control_label(scheme), scheme_id=scheme.id + CONTROL, replicate=seed, rewind_step=scheme.rewind_step)
               for seed in range(p.replicates)]
     return warn_diverged(pd.concat(tables, ignore_index=True), 'control')
+
+def control_label(scheme: Scheme) -> str: return f'{scheme.label}: mask, random reinit'
+
+def is_control(table: pd.DataFrame) -> pd.Series:
+    "Which rows of a figure's table (runs or `summarize`d) are random-reinitialisation controls."
+    return table.scheme_id.str.endswith(CONTROL, na=False)
+
+def with_scheme_ids(table: pd.DataFrame,  # a figure's runs or summary, read from a CSV written before schemes had ids
+                    schemes: list[Scheme],  # the figure's schemes (their controls are found too)
+                   ) -> pd.DataFrame:
+    "`table` with each row's `scheme_id` beside its label, found among `schemes` and their controls (a row of another scheme gets none: NaN); a table that has the column is returned as it is."
+    if 'scheme_id' in table: return table
+    ids = {s.label: s.id for s in schemes} | {control_label(s): s.id + CONTROL for s in schemes}
+    out = table.copy(); out.insert(list(table.columns).index('scheme') + 1, 'scheme_id', table.scheme.map(ids))
+    return out
 
 # %% ../nbs/12_figures.ipynb #def66dbb
 def summarize(results: pd.DataFrame, value: str = 'test_accuracy',
               by=('scheme', 'level'),  # the groups: IMP levels by default; Figure 6 groups by ('scheme', 'warmup_steps')
              ) -> pd.DataFrame:
-    "Mean, min, max and count `n` of `value` over the replicates that did not diverge, per group (and its mean density, when the table has one); `diverged` counts the others."
+    "Mean, min, max and count `n` of `value` over the replicates that did not diverge, per group (and its mean density, when the table has one); `diverged` counts the others. A scheme's id goes along with its label."
     flagged, keys = flag_diverged(results), list(by)
+    if 'scheme' in keys and 'scheme_id' in results and 'scheme_id' not in keys: keys.insert(keys.index('scheme') + 1, 'scheme_id')
     density = {'density': ('density', 'mean')} if 'density' in flagged else {}
-    out = flagged.groupby(keys, sort=False).agg(**density, diverged=('diverged', 'sum')).reset_index()
-    stats = flagged[~flagged.diverged].groupby(keys, sort=False).agg(mean=(value, 'mean'), min=(value, 'min'), max=(value, 'max'),
+    out = flagged.groupby(keys, sort=False, dropna=False).agg(**density, diverged=('diverged', 'sum')).reset_index()
+    stats = flagged[~flagged.diverged].groupby(keys, sort=False, dropna=False).agg(mean=(value, 'mean'), min=(value, 'min'), max=(value, 'max'),
                                                                       n=(value, 'size')).reset_index()
     out = out.merge(stats, on=keys, how='left').astype({'diverged': int})
     out['n'] = out['n'].fillna(0).astype(int)
@@ -263,7 +300,7 @@ def plot_accuracy_vs_density(summary: pd.DataFrame, ax=None, dense: pd.Series | 
 
 def plot_controls(summary: pd.DataFrame, ax):
     "The random-reinitialisation controls of a `summarize`d table as crosses with min–max bars (the first black, the rest grey)."
-    for i, (label, c) in enumerate(summary[summary.scheme.str.contains('random reinit')].groupby('scheme', sort=False)):
+    for i, (label, c) in enumerate(summary[is_control(summary)].groupby('scheme', sort=False)):
         ax.errorbar(100 * c.density, 100 * c['mean'], yerr=[100 * (c['mean'] - c['min']), 100 * (c['max'] - c['mean'])],
                     fmt='x', ms=8, color='k' if i == 0 else 'grey', capsize=3, label=label)
     return ax
@@ -314,10 +351,10 @@ def figure_runs(p: ExperimentPreset, schemes: list[Scheme]) -> list[tuple[str, I
 
 @dataclass(frozen=True)
 class FigureArgs:
-    "An IMP figure notebook's shared parameters, checked: the preset with its overrides, the subset choice, where things go, how runs execute."
+    "A figure notebook's shared parameters, checked: the preset with its overrides, the subset choice, where things go, how runs execute."
     figure: str                      # 'fig2', ...: names the output files
     dataset: str
-    preset: ExperimentPreset         # with the figure's levels and replicates
+    preset: ExperimentPreset | WarmupPreset  # with the figure's levels and replicates
     choice: SubsetChoice
     out_dir: Path                    # made, and proven writable
     store_dir: str | Path | None
@@ -350,37 +387,59 @@ def figure_args(figure: str,  # 'fig2', ...
                 params: dict,  # the notebook's namespace (`globals()`), holding every name of SHARED_PARAMETERS
                ) -> FigureArgs:
     "Check an IMP figure notebook's shared parameters (a bad one fails here, before any work) and bundle them."
-    missing = [k for k in SHARED_PARAMETERS if k not in params]
-    if missing: raise ValueError(f"{figure}'s parameters lack {', '.join(missing)}")
-    a = {k: params[k] for k in SHARED_PARAMETERS}
+    a = _parameters(figure, params, SHARED_PARAMETERS)
     p = preset_with(experiment_preset(a['dataset'], a['preset']), a['levels'], a['replicates'])
     slurm = SlurmOptions(a['slurm_partition'], a['slurm_gpus_per_job'], a['slurm_cpus_per_job'], a['slurm_time_min'], a['slurm_parallelism'])
-    check_executor(a['executor'], slurm); check_lockstep(a['lockstep'])
+    check_executor(a['executor'], slurm)
     precision = sweep_precision(a['precision'], slurm) if a['executor'] == 'slurm' else a['precision']
+    return _bundle(figure, a, p, SubsetChoice(a['class_balanced'], a['offset']), precision, a['executor'], slurm)
+
+WARMUP_PARAMETERS = ('dataset', 'preset', 'replicates', 'class_balanced', 'offset', 'data_dir', 'download', 'store_dir', 'out_dir',
+                     'precision', 'device', 'lockstep')
+
+def warmup_args(figure: str,  # 'fig6'
+                params: dict,  # the notebook's namespace (`globals()`), holding every name of WARMUP_PARAMETERS
+               ) -> FigureArgs:
+    "Check a warmup figure notebook's shared parameters (no levels, no Slurm; class balance None: the preset's) and bundle them."
+    a = _parameters(figure, params, WARMUP_PARAMETERS)
+    p = preset_with(warmup_preset(a['dataset'], a['preset']), replicates=a['replicates'])
+    choice = SubsetChoice(p.class_balanced if a['class_balanced'] is None else a['class_balanced'], a['offset'])
+    return _bundle(figure, a, p, choice, a['precision'], 'local', SlurmOptions())
+
+def _parameters(figure: str, params: dict, names: tuple) -> dict:
+    "The figure's parameters called `names`, all of them."
+    missing = [k for k in names if k not in params]
+    if missing: raise ValueError(f"{figure}'s parameters lack {', '.join(missing)}")
+    return {k: params[k] for k in names}
+
+def _bundle(figure: str, a: dict, p, choice: SubsetChoice, precision: str, executor: str, slurm: SlurmOptions) -> FigureArgs:
+    "`FigureArgs` from checked parameters `a` and what the figure made of them; the lockstep, device and out_dir checked here."
+    check_lockstep(a['lockstep'])
     device = torch.device(a['device']) if a['device'] else default_device()
-    return FigureArgs(figure, a['dataset'], p, SubsetChoice(a['class_balanced'], a['offset']), check_out_dir(a['out_dir']), a['store_dir'],
-                      a['data_dir'], bool(a['download']), device, precision, a['executor'], a['lockstep'], slurm)
+    return FigureArgs(figure, a['dataset'], p, choice, check_out_dir(a['out_dir']), a['store_dir'], a['data_dir'], bool(a['download']),
+                      device, precision, executor, a['lockstep'], slurm)
 
 # %% ../nbs/12_figures.ipynb #43c5351d
 def fig2_claims(results: pd.DataFrame, p: ExperimentPreset, size: int | None = None, tolerance: float = 0.005,
                 choice: SubsetChoice = SubsetChoice(),  # how the easiest / hardest subsets were chosen (`subset_schemes`)
                ) -> pd.DataFrame:
     "Figure 2's claims at high sparsity: measured differences (accuracy points) and whether each holds."
-    m, half = size or p.subset_size, p.rewind_step // 2
-    acc, levels = _high_sparsity(results, p)
-    t0, th, ts = (acc[f'all data, t={t}'] for t in (0, half, p.rewind_step))
-    rand, easy, hard = (acc[s.label] for s in subset_schemes(p, m, choice=choice))
+    m = size or p.subset_size
+    acc, levels = _high_sparsity(results, p, fig2_schemes(p, [m], choice))
+    t0, th, ts = (acc[s.id] for s in all_data_schemes(p))  # all data at 0, t*/2 and t*
+    rand, easy, hard = (acc[s.id] for s in subset_schemes(p, m, choice=choice))
     rows = [('rewinding to t* beats rewinding to 0', ts - t0, ts > t0),
             (f'easiest {m} at t*/2 matches all data at t*', easy - ts, easy >= ts - tolerance),
             (f'hardest {m} at t*/2 is the worst scheme at t*/2', hard - min(easy, rand, th), hard < min(easy, rand, th)),
             (f'random {m} at t*/2 matches all data at t*/2', rand - th, rand >= th - tolerance)]
     return pd.DataFrame([{'claim': c, 'difference (points)': round(100 * d, 2), 'holds': bool(h), 'levels': levels} for c, d, h in rows])
 
-def _high_sparsity(results: pd.DataFrame, p: ExperimentPreset) -> tuple[pd.Series, str]:
-    "Mean accuracy per scheme over the second half of the levels and the replicates, and those levels as 'a–b'."
+def _high_sparsity(results: pd.DataFrame, p: ExperimentPreset, schemes: list[Scheme]) -> tuple[pd.Series, str]:
+    "Mean accuracy per scheme id over the second half of the levels and the replicates, and those levels as 'a–b' (a table without ids gets them from `schemes`)."
+    results = with_scheme_ids(results, schemes)
     high = results[results.level >= (p.levels + 1) // 2]
     levels = sorted(high.level.unique())
-    return high.groupby('scheme').test_accuracy.mean(), f'{levels[0]}–{levels[-1]}'
+    return high.groupby('scheme_id').test_accuracy.mean(), f'{levels[0]}–{levels[-1]}'
 
 # %% ../nbs/12_figures.ipynb #e3692879
 def fig4_claims(results: pd.DataFrame, p: ExperimentPreset, noises, size: int | None = None, tolerance: float = 0.005,
@@ -388,11 +447,11 @@ def fig4_claims(results: pd.DataFrame, p: ExperimentPreset, noises, size: int | 
                ) -> pd.DataFrame:
     "Figure 4's claims per noise level at high sparsity, against all data with the *same* random labels (the paper's bar)."
     m = size or p.subset_size
-    acc, levels = _high_sparsity(results, p)
-    clean, rows = acc[f'all data, t={p.rewind_step}'], []
+    acc, levels = _high_sparsity(results, p, all_data_schemes(p, (1,)) + [s for ss in fig4_panels(p, [m], noises, choice).values() for s in ss])
+    clean, rows = acc[all_data_schemes(p, (1,))[0].id], []
     for q in noises:
-        half, full = (acc[s.label] for s in noisy_all_data_schemes(p, q))
-        rand, easy, hard = (acc[s.label] for s in subset_schemes(p, m, noise=q, choice=choice))
+        half, full = (acc[s.id] for s in noisy_all_data_schemes(p, q))
+        rand, easy, hard = (acc[s.id] for s in subset_schemes(p, m, noise=q, choice=choice))
         rows += [(q, f'easiest {m} at t*/2 matches all data at t*, both with {q:.0%} random labels', easy - full, easy >= full - tolerance),
                  (q, f'easiest {m} at t*/2 is the best scheme with {q:.0%} random labels', easy - max(half, full, rand, hard),
                   easy >= max(half, full, rand, hard) - tolerance),
@@ -409,13 +468,13 @@ def subset_size_curves(at: pd.DataFrame,  # `accuracy_at_densities` of Figure 3'
                       ) -> pd.DataFrame:
     "Figure 3's numbers: at each density, each all-data line's accuracy and each kind's per subset size (mean, min, max, n)."
     names = {k: kind.label + ('' if kind.scores is None else choice.label) for k, kind in SUBSET_KINDS.items()}
-    at = at.assign(subset_size=at.scheme.map({s.label: s.pretrain.size for s in subsets}),
-                   kind=at.scheme.map({s.label: s.pretrain.kind for s in subsets}))
+    at = at.assign(subset_size=at.scheme_id.map({s.id: s.pretrain.size for s in subsets}),
+                   kind=at.scheme_id.map({s.id: s.pretrain.kind for s in subsets}))
     rows = []
     for d in at.target_density.unique():
         here = at[at.target_density == d]
         for s in references:
-            r = here[here.scheme == s.label].test_accuracy
+            r = here[here.scheme_id == s.id].test_accuracy
             rows.append({'density': d, 'curve': s.label, 'subset_size': None, 'mean': r.mean(), 'min': r.min(), 'max': r.max(), 'n': len(r)})
         for k in kinds:
             g = here[here.kind == k].groupby('subset_size').test_accuracy.agg(['mean', 'min', 'max', 'size']).reset_index()
@@ -458,7 +517,7 @@ def lmc_records(store: Store, p: ExperimentPreset, schemes: list[Scheme], childr
     records = []
     for seed, s in tqdm(jobs, desc='LMC: children and interpolation', disable=store.quiet):
         cfg = imp_config(p, s, seed)
-        records.append({'scheme': s.label, 'replicate': seed, 'rewind_step': s.rewind_step,
+        records.append({'scheme': s.label, 'scheme_id': s.id, 'replicate': seed, 'rewind_step': s.rewind_step,
                         'train': lmc(store, cfg, children, split='train'), 'test': lmc(store, cfg, children, split='test'),
                         'pretrain': rewind_metrics(store, cfg)})
     return records
@@ -468,7 +527,7 @@ def lmc_table(records: list[dict]) -> pd.DataFrame:
     rows = []
     for r in records:
         test = lmc_summary(r['test'])
-        rows.append({'scheme': r['scheme'], 'replicate': r['replicate'], 'rewind_step': r['rewind_step'], **lmc_summary(r['train']),
+        rows.append({'scheme': r['scheme'], 'scheme_id': r['scheme_id'], 'replicate': r['replicate'], 'rewind_step': r['rewind_step'], **lmc_summary(r['train']),
                      'test_error_barrier': test['error_barrier'], 'test_loss_barrier': test['loss_barrier'],
                      'pretrain_test_accuracy': r['pretrain']['test_accuracy']})
     return pd.DataFrame(rows)

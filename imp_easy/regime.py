@@ -18,7 +18,7 @@ from .train import HParams, evaluate
 from .store import Store
 from .el2n import EL2NConfig
 from .presets import ExperimentPreset, load_preset_data
-from .figures import (all_data_schemes, imp_config, run_schemes, run_controls, summarize, plot_accuracy_vs_density, plot_controls,
+from .figures import (all_data_schemes, imp_config, run_schemes, run_controls, summarize, plot_accuracy_vs_density, plot_controls, is_control,
                               save_table)
 from .imp import run_imp
 from .lmc import child_state, lmc_onset
@@ -215,8 +215,8 @@ def _p2_minutes(t: pd.DataFrame, p2: pd.Series) -> pd.Series:
 def plot_rewinding(results: pd.DataFrame, controls: pd.DataFrame, p: ExperimentPreset, ax=None):
     "P3's runs: accuracy vs weights remaining for all data at t = 0 and `t*`, the dense net (`t*`), and the sparsest masks' control."
     summary = summarize(pd.concat([results, controls], ignore_index=True))
-    dense = summary[(summary.scheme == f'all data, t={p.rewind_step}') & (summary.level == 0)].iloc[0]
-    ax = plot_accuracy_vs_density(summary[~summary.scheme.str.contains('random reinit')], ax, dense=dense,
+    dense = summary[(summary.scheme_id == all_data_schemes(p, (1,))[0].id) & (summary.level == 0)].iloc[0]
+    ax = plot_accuracy_vs_density(summary[~is_control(summary)], ax, dense=dense,
                                   title=f'{p.name}\nIMP rewound to 0 and to step {p.rewind_step} ({p.replicates} replicates)')
     plot_controls(summary, ax).legend(fontsize=7, loc='lower left')
     return summary

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .presets import ExperimentPreset, experiment_preset, resnet8_cpu_preset, PAPER_REWIND_STEP
-from .figures import fig2_claims, fig4_claims, correlations
+from .figures import fig2_claims, fig4_claims, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control
 from .regime import search_table, rewinding_verdict
 
 # %% auto #0
@@ -129,8 +129,9 @@ def fig2_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | P
     try: runs = read_committed(f'fig2_{dataset}_{preset}_runs', images)
     except FileNotFoundError: return []
     p, where = COMMITTED_PRESETS[preset](dataset), scale(preset, dataset)
-    control = runs.scheme.str.contains('random reinit')
-    premise = rewinding_verdict(runs[runs.scheme.str.startswith('all data') & ~control], runs[control], p)
+    runs = with_scheme_ids(runs, fig2_schemes(p))  # committed before schemes had ids
+    control, all_data = is_control(runs), runs.scheme_id.isin([s.id for s in all_data_schemes(p)])
+    premise = rewinding_verdict(runs[all_data], runs[control], p)
     margins = [premise[f'margin_level_{level}'] for level in (p.levels - 1, p.levels)]
     rows = [_row('IMP needs rewinding: rewinding to t* beats rewinding to 0 at the two sparsest levels', 'fig2', where,
                  f"worst t* replicate − best t = 0 one: {_points(min(margins), max(margins))}", premise['p3']),
