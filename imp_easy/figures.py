@@ -34,8 +34,8 @@ __all__ = ['MAX_REPLICATES', 'CONTROL', 'SHARED_PARAMETERS', 'WARMUP_PARAMETERS'
            'summarize', 'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir',
            'save_table', 'save_figure', 'figure_stem', 'figure_runs', 'FigureArgs', 'figure_args', 'warmup_args',
            'fig2_claims', 'fig4_claims', 'subset_size_curves', 'plot_subset_size_curves', 'lmc_records', 'lmc_table',
-           'barrier_samples', 'correlations', 'plot_barrier_histograms', 'plot_final_vs', 'warmup_config',
-           'run_warmups', 'warmup_schemes', 'plot_warmup']
+           'barrier_samples', 'correlations', 'histogram_table', 'plot_barrier_histograms', 'plot_final_vs',
+           'warmup_config', 'run_warmups', 'warmup_schemes', 'plot_warmup']
 
 # %% ../nbs/12_figures.ipynb #3a09498d
 @dataclass(frozen=True)
@@ -544,6 +544,11 @@ def correlations(table: pd.DataFrame, y: str = 'test_accuracy',
                          for x in xs])
 
 # %% ../nbs/12_figures.ipynb #72565eac
+def histogram_table(samples: dict[str, np.ndarray], bins: int = 40) -> pd.DataFrame:
+    "How many of each labelled sample fall in each of `bins` shared bins (those `plot_barrier_histograms` draws): one row per bin, with its edges."
+    edges = np.histogram_bin_edges(np.concatenate(list(samples.values())), bins)
+    return pd.DataFrame({'bin_left': edges[:-1], 'bin_right': edges[1:], **{label: np.histogram(v, edges)[0] for label, v in samples.items()}})
+
 def plot_barrier_histograms(samples: dict[str, np.ndarray], ax=None, bins: int = 40, title: str = ''):
     "Overlaid histograms (fraction of examples) of per-example train loss barriers."
     ax = ax or plt.subplots(figsize=(5, 3.6))[1]
