@@ -6,7 +6,6 @@
 from __future__ import annotations
 import time
 from dataclasses import dataclass, replace, asdict
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F

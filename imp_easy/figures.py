@@ -15,7 +15,6 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from .data import Data
 from .train import default_device
 from .subsets import SUBSET_KINDS
 from .store import Store, write_atomic

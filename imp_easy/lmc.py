@@ -21,7 +21,7 @@ from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
 from .store import Store, load_checked, save_checked, adopt_legacy, store_lock, cached, result_for
-from .imp import (IMPConfig, Resumable, run_imp, run_imps, run_dir, rewind_state, rewind_metrics, train_resumably_group,
+from .imp import (IMPConfig, Resumable, run_imp, run_imps, run_dir, rewind_state, train_resumably_group,
                           lockstep_groups, legacy_keys, divergence_metrics, note_numerics, numerics_metrics, check_lockstep)
 
 # %% auto #0

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass
-from typing import Callable
 import numpy as np
 import torch
 from torch import Tensor

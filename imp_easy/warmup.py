@@ -11,7 +11,7 @@ from typing import Callable
 
 import torch
 
-from .data import Data, TrainStream, derive_seed
+from .data import TrainStream, derive_seed
 from .models import make_model
 from .train import HParams
 from .imp import (Pretrain, Resumable, subset_data, train_resumably_group, trained_metrics, lockstep_groups, divergence_metrics,
