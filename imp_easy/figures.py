@@ -424,9 +424,9 @@ def fig2_claims(results: pd.DataFrame, p: ExperimentPreset, size: int | None = N
                ) -> pd.DataFrame:
     "Figure 2's claims at high sparsity: measured differences (accuracy points) and whether each holds."
     m = size or p.subset_size
-    acc, levels = _high_sparsity(results, p, fig2_schemes(p, [m], choice))
-    t0, th, ts = (acc[s.id] for s in all_data_schemes(p))  # all data at 0, t*/2 and t*
-    rand, easy, hard = (acc[s.id] for s in subset_schemes(p, m, choice=choice))
+    schemes = fig2_schemes(p, [m], choice)
+    acc, levels = _high_sparsity(results, p, schemes)
+    t0, th, ts, rand, easy, hard = (acc[s.id] for s in schemes)  # all data at 0, t*/2 and t*; random, easiest, hardest M at t*/2
     rows = [('rewinding to t* beats rewinding to 0', ts - t0, ts > t0),
             (f'easiest {m} at t*/2 matches all data at t*', easy - ts, easy >= ts - tolerance),
             (f'hardest {m} at t*/2 is the worst scheme at t*/2', hard - min(easy, rand, th), hard < min(easy, rand, th)),
@@ -446,11 +446,11 @@ def fig4_claims(results: pd.DataFrame, p: ExperimentPreset, noises, size: int | 
                ) -> pd.DataFrame:
     "Figure 4's claims per noise level at high sparsity, against all data with the *same* random labels (the paper's bar)."
     m = size or p.subset_size
-    acc, levels = _high_sparsity(results, p, all_data_schemes(p, (1,)) + [s for ss in fig4_panels(p, [m], noises, choice).values() for s in ss])
-    clean, rows = acc[all_data_schemes(p, (1,))[0].id], []
+    reference, panels = all_data_schemes(p, (1,))[0], fig4_panels(p, [m], noises, choice)
+    acc, levels = _high_sparsity(results, p, [reference] + [s for ss in panels.values() for s in ss])
+    clean, rows = acc[reference.id], []
     for q in noises:
-        half, full = (acc[s.id] for s in noisy_all_data_schemes(p, q))
-        rand, easy, hard = (acc[s.id] for s in subset_schemes(p, m, noise=q, choice=choice))
+        half, full, rand, easy, hard = (acc[s.id] for s in panels[q])  # all data at t*/2 and t*; random, easiest, hardest M at t*/2
         rows += [(q, f'easiest {m} at t*/2 matches all data at t*, both with {q:.0%} random labels', easy - full, easy >= full - tolerance),
                  (q, f'easiest {m} at t*/2 is the best scheme with {q:.0%} random labels', easy - max(half, full, rand, hard),
                   easy >= max(half, full, rand, hard) - tolerance),
