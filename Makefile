@@ -60,9 +60,11 @@ benchmark: setup
 	$(BIN)/python benchmarks/lmc_eval.py --precision bf16 --csv $(OUT)/benchmark/lmc_eval.csv
 	$(BIN)/python benchmarks/lmc_eval.py --precision fp32 --csv $(OUT)/benchmark/lmc_eval.csv
 
-# benchmarks/gpu_lease.sh on the CPU at tiny sizes (synthetic data): what tests/test_benchmarks.py runs, so the lease script cannot rot.
+# benchmarks/gpu_lease.sh on the CPU at tiny sizes (synthetic data), without the parts' time limits (GUARDS=off: a busy machine must
+# not fail it): what tests/test_benchmarks.py runs, so the lease script cannot rot. imp_premise fits its recipe to no time: max(rewinds) + unit steps.
 gpu-dry-run: setup
-	OUT=out/gpu-dry-run DEVICE=cpu DATA=synthetic NS="1 2" STEPS=2 PROFILE_N=2 PREMISE_STEPS=24 PREMISE_REWIND=4 PREMISE_S=60 N_LMC=300 \
+	OUT=out/gpu-dry-run DEVICE=cpu DATA=synthetic GUARDS=off NS="1 2" STEPS=2 PROFILE_N=2 PREMISE_STEPS=24 PREMISE_REWIND=4 PREMISE_S=60 N_LMC=300 \
+	  IMP_PREMISE_S=0 IMP_PREMISE_REWINDS="0 4" IMP_PREMISE_EXTRA="--model resnet8 --width 8 --batch-size 32 --unit 2 --probe 2" \
 	  PYTHON=$(BIN)/python bash benchmarks/gpu_lease.sh
 
 clean:

@@ -41,7 +41,8 @@ def recipe(steps: int) -> HParams:
 def fitted_steps(data, model_name: str, precision: str, budget_s: float, rewind: int, probe: int, unit: int = 500) -> int:
     "The most steps (a multiple of `unit`, at least `rewind + unit`) four stacked children train in 90% of `budget_s`, from a timed probe."
     models = [make_model(model_name, data.num_classes, seed=k).to(data.device) for k in range(4)]
-    streams, hp = StreamGroup([TrainStream(data, 128, seed=k) for k in range(4)]), recipe(PAPER_HPARAMS['cifar10'].steps)
+    hp = recipe(PAPER_HPARAMS['cifar10'].steps)
+    streams = StreamGroup([TrainStream(data, hp.batch_size, seed=k, augment=hp.augment) for k in range(4)])
     warm = train_group(models, streams, hp, stop=probe, precision=precision, stacked=True, quiet=True)  # cudnn's search, caches
     if data.device.type == 'cuda': torch.cuda.synchronize()
     t0 = time.perf_counter()
@@ -58,7 +59,7 @@ def train_children(data, early: dict, rewind: dict, hp: HParams, first: int, t: 
         model = make_model(model_name, data.num_classes).to(data.device); model.load_state_dict(state)
         return model
     children = [child(early), child(early), child(rewind), child(rewind)]
-    streams = [TrainStream(data, hp.batch_size, seed=derive_seed(seed, 'child', k)) for k in range(4)]
+    streams = [TrainStream(data, hp.batch_size, seed=derive_seed(seed, 'child', k), augment=hp.augment) for k in range(4)]
     t0 = time.perf_counter()
     early_pair = train_group(children[:2], StreamGroup(streams[:2]), hp, start=first, stop=t, precision=precision, quiet=True)
     optimizers, step, per_chunk = [r.optimizer_state for r in early_pair] + [None, None], t, None
@@ -98,7 +99,7 @@ def main():
     hp = recipe(args.steps or fitted_steps(data, args.model, precision, args.budget_s, args.rewind, args.probe))
 
     parent_model = make_model(args.model, data.num_classes, seed=derive_seed(args.seed, 'init')).to(device)
-    pretrain, optimizer = StreamGroup([TrainStream(data, hp.batch_size, seed=derive_seed(args.seed, 'pretrain'))]), None
+    pretrain, optimizer = StreamGroup([TrainStream(data, hp.batch_size, seed=derive_seed(args.seed, 'pretrain'), augment=hp.augment)]), None
     if args.first:
         (optimizer,) = [r.optimizer_state for r in train_group([parent_model], pretrain, hp, stop=args.first, precision=precision, quiet=True)]
     early = state_of(parent_model)

@@ -21,8 +21,8 @@ from imp_easy.train import HParams, train_group, native_bf16
 
 def per_model_images_per_second(data, n, steps, precision, stacked, device):
     models = [make_model('resnet20', 10, seed=k).to(device) for k in range(n)]
-    streams = StreamGroup([TrainStream(data, 128, seed=k) for k in range(n)])
     hp = HParams(steps=steps + 2)
+    streams = StreamGroup([TrainStream(data, hp.batch_size, seed=k, augment=hp.augment) for k in range(n)])
     warm = train_group(models, streams, hp, stop=2, precision=precision, stacked=stacked, quiet=True)
     if device.type == 'cuda': torch.cuda.synchronize()
     t0 = time.perf_counter()

@@ -20,7 +20,7 @@ from imp_easy.train import HParams, train_group, default_device
 
 def setup(data, n, device):
     models = [make_model('resnet20', 10, seed=k).to(device) for k in range(n)]
-    return models, StreamGroup([TrainStream(data, 128, seed=k) for k in range(n)])
+    return models, StreamGroup([TrainStream(data, 128, seed=k, augment=True) for k in range(n)])  # the paper's crop + flip
 
 
 def synchronisations(data, n, steps, precision, device, check_every=20) -> int:

@@ -57,8 +57,8 @@ def reference_images_per_second(data, mask, steps, workers, seed=0):
 def imp_easy_images_per_second(data, mask, steps, precision='auto', channels_last=True, seed=0):
     model = make_model('resnet20', data.num_classes, seed=seed)
     hp = HParams(steps=steps + 2)
-    warm = train(model, TrainStream(data, 128, seed), hp, stop=2, mask=mask, precision=precision, channels_last=channels_last, quiet=True)
-    r = train(model, TrainStream(data, 128, seed), hp, start=2, mask=mask, optimizer_state=warm.optimizer_state,
+    warm = train(model, TrainStream(data, 128, seed, augment=hp.augment), hp, stop=2, mask=mask, precision=precision, channels_last=channels_last, quiet=True)
+    r = train(model, TrainStream(data, 128, seed, augment=hp.augment), hp, start=2, mask=mask, optimizer_state=warm.optimizer_state,
               precision=precision, channels_last=channels_last, quiet=True)
     return r.images_per_second
 

@@ -339,10 +339,10 @@ def check_subset(indices: Tensor | np.ndarray | list,  # positions in the traini
 
 class TrainStream:
     "Step-indexed training batches: the batch of step `s` is a pure function of `(seed, s)`."
-    def __init__(self, data: Data, batch_size: int, seed: int,
+    def __init__(self, data: Data, batch_size: int, seed: int, *,
+                 augment: bool,  # random crop + flip: no default, the recipe says (`HParams.augment`, `02_train`)
                  subset: Tensor | np.ndarray | None = None,  # indices of the examples to draw from; default: all
-                 labels: Tensor | None = None,  # labels to train on (e.g. with label noise); default: data.y_train
-                 augment: bool = True):  # random crop + flip
+                 labels: Tensor | None = None):  # labels to train on (e.g. with label noise); default: data.y_train
         if batch_size < 1: raise ValueError(f"batch_size must be positive, got {batch_size}")
         self.data, self.batch_size, self.seed, self.augment = data, batch_size, seed, augment
         self.subset = check_subset(torch.arange(data.n_train) if subset is None else subset, data.n_train, f"{data.name} training set")

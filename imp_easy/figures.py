@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_figures.ipynb #24f452b7
 from __future__ import annotations
-import io, itertools, os, warnings
+import ast, io, itertools, os, warnings
 import yaml
 from dataclasses import dataclass, replace, field
 from pathlib import Path
@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 
 from .train import default_device
 from .subsets import SUBSET_KINDS
-from .store import Store, write_atomic
+from .store import Store, write_atomic, remove_orphans, check_store_dir
 from .imp import IMPConfig, Pretrain, run_imp, run_imps, run_reinit_control, rewind_metrics, check_lockstep
 from .presets import ExperimentPreset, WarmupPreset, class_count, experiment_preset, warmup_preset, load_preset_data
 from .warmup import WarmupConfig, run_warmup, run_warmup_group
@@ -31,10 +31,10 @@ __all__ = ['MAX_REPLICATES', 'CONTROL', 'SHARED_PARAMETERS', 'WARMUP_PARAMETERS'
            'check_densities', 'check_fractions', 'check_kinds', 'check_choice', 'preset_with', 'run_schemes',
            'flag_diverged', 'warn_diverged', 'run_controls', 'control_label', 'is_control', 'with_scheme_ids',
            'summarize', 'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir',
-           'save_table', 'save_figure', 'figure_stem', 'figure_runs', 'FigureArgs', 'figure_args', 'warmup_args',
-           'fig2_claims', 'fig4_claims', 'subset_size_curves', 'plot_subset_size_curves', 'lmc_records', 'lmc_table',
-           'barrier_samples', 'correlations', 'histogram_table', 'plot_barrier_histograms', 'plot_final_vs',
-           'warmup_config', 'run_warmups', 'warmup_schemes', 'plot_warmup']
+           'save_table', 'save_figure', 'figure_stem', 'check_parameters', 'figure_runs', 'FigureArgs', 'figure_args',
+           'warmup_args', 'fig2_claims', 'fig4_claims', 'subset_size_curves', 'plot_subset_size_curves', 'lmc_records',
+           'lmc_table', 'barrier_samples', 'correlations', 'histogram_table', 'plot_barrier_histograms',
+           'plot_final_vs', 'warmup_config', 'run_warmups', 'warmup_schemes', 'plot_warmup']
 
 # %% ../nbs/12_figures.ipynb #3a09498d
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def preset_with(p: ExperimentPreset | WarmupPreset, levels: int | None = None, r
 def run_schemes(store: Store, p: ExperimentPreset, schemes: list[Scheme],
                 lockstep: str | None = None,  # None: one run after another; 'group' or 'stacked': all runs level by level (`run_imps`)
                ) -> pd.DataFrame:
-    "Run (or read back) IMP for every scheme and replicate: one row per (scheme, replicate, level)."
+    "Run (or read back) IMP for every scheme and replicate: one row per (scheme, replicate, level), with how its run was computed."
     for what in ('label', 'id'):
         names = [getattr(s, what) for s in schemes]
         if len(set(names)) != len(names): raise ValueError(f"scheme {what}s must be unique, got {names}")
@@ -207,7 +207,7 @@ def run_schemes(store: Store, p: ExperimentPreset, schemes: list[Scheme],
     tables = [flag_diverged(t).assign(scheme=s.label, scheme_id=s.id, replicate=seed, rewind_step=s.rewind_step)
               for t, (seed, s) in zip(tables, jobs)]
     cols = ['scheme', 'scheme_id', 'replicate', 'rewind_step', 'level', 'density', 'test_accuracy', 'test_loss', 'train_loss', 'seconds',
-            'diverged', 'diverged_at']
+            'diverged', 'diverged_at', 'bit_reproducible', 'numerics']  # (how each run was computed: `07_imp`)
     return warn_diverged(pd.concat(tables, ignore_index=True)[cols], 'IMP')
 
 def flag_diverged(table: pd.DataFrame) -> pd.DataFrame:
@@ -305,7 +305,7 @@ def plot_controls(summary: pd.DataFrame, ax):
     return ax
 
 def check_out_dir(out_dir: str | Path) -> Path:
-    "`out_dir`, made and proven writable: figure notebooks call it before any training, not after hours of it."
+    "`out_dir`, made and proven writable (temporary files of a save that was killed are removed): figure notebooks call it before any training, not after hours of it."
     out = Path(out_dir).expanduser()
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -313,6 +313,7 @@ def check_out_dir(out_dir: str | Path) -> Path:
     except OSError as e:
         raise ValueError(f"out_dir {str(out)!r} is not a folder this process can write ({type(e).__name__}: {e.strerror or e}): "
                          "pass another one (-p out_dir ...)") from None
+    remove_orphans(out, recursive=False)
     return out
 
 def _figure_bytes(fig, fmt: str, **kwargs) -> bytes:
@@ -338,6 +339,25 @@ def figure_stem(figure: str,  # 'fig2', ...
                ) -> str:
     "The file name (without suffix) of a figure's outputs: figure, dataset, preset and any non-default subset choice."
     return f'{figure}_{dataset}_{preset}{choice.suffix}'
+
+# %% ../nbs/12_figures.ipynb #f46aaebd
+def _assigned(source: str) -> list[str]:
+    "The names a cell's source assigns at its top level."
+    targets = [t for node in ast.parse(source).body if isinstance(node, (ast.Assign, ast.AnnAssign))
+               for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]
+    return [t.id for t in targets if isinstance(t, ast.Name)]
+
+def check_parameters(notebook: str,  # its name, for the message
+                     namespace: dict,  # the notebook's `globals()`: its `In` holds the sources of the cells it ran
+                    ):
+    "Fail when papermill passed a parameter that the notebook's `parameters` cell does not define (papermill itself only logs it)."
+    inputs = [s for s in namespace.get('In') or [] if isinstance(s, str)]
+    injected = [i for i, s in enumerate(inputs) if s.startswith('# Parameters')]
+    if not injected or injected[-1] == 0: return
+    known, passed = _assigned(inputs[injected[-1] - 1]), _assigned(inputs[injected[-1]])
+    unknown = [k for k in passed if k not in known]
+    if unknown: raise ValueError(f"{notebook} has no parameter {', '.join(map(repr, unknown))} (misspelled?): its parameters are "
+                                 f"{', '.join(known)}")
 
 # %% ../nbs/12_figures.ipynb #dcc4994b
 SHARED_PARAMETERS = ('dataset', 'preset', 'replicates', 'levels', 'class_balanced', 'offset', 'data_dir', 'download', 'store_dir',
@@ -406,7 +426,8 @@ def warmup_args(figure: str,  # 'fig6'
     return _bundle(figure, a, p, choice, a['precision'], 'local', SlurmOptions())
 
 def _parameters(figure: str, params: dict, names: tuple) -> dict:
-    "The figure's parameters called `names`, all of them."
+    "The figure's parameters called `names`, all of them (after `check_parameters`)."
+    check_parameters(figure, params)
     missing = [k for k in names if k not in params]
     if missing: raise ValueError(f"{figure}'s parameters lack {', '.join(missing)}")
     return {k: params[k] for k in names}
@@ -415,6 +436,7 @@ def _bundle(figure: str, a: dict, p, choice: SubsetChoice, precision: str, execu
     "`FigureArgs` from checked parameters `a` and what the figure made of them; the lockstep, device and out_dir checked here."
     check_lockstep(a['lockstep'])
     device = torch.device(a['device']) if a['device'] else default_device()
+    if a['store_dir'] is not None: check_store_dir(a['store_dir'])
     return FigureArgs(figure, a['dataset'], p, choice, check_out_dir(a['out_dir']), a['store_dir'], a['data_dir'], bool(a['download']),
                       device, precision, executor, a['lockstep'], slurm)
 

@@ -20,14 +20,14 @@ from .train import HParams, train, train_group, evaluate, state_of, numerics_sig
 from .prune import dense_mask, prune_magnitude, mask_density
 from .subsets import random_subset, easiest, hardest, SUBSET_KINDS, subset_kind
 from .el2n import EL2NConfig, training_labels
-from .store import (Store, load_checked, save_checked, added_field, extent_field, adopt_legacy, write_once, store_lock,
-                    store_warning, cached, result_for)
+from .store import (Store, load_checked, save_checked, added_field, extent_field, adopt_legacy, write_atomic, write_once,
+                    store_lock, clear_stale_lock, store_warning, cached, result_for, ReadOnlyError)
 
 # %% auto #0
-__all__ = ['LOCKSTEP', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_scores', 'pretrain_data', 'legacy_keys', 'run_dir',
-           'note_numerics', 'numerics_metrics', 'check_read_back', 'trained_metrics', 'Resumable',
-           'train_resumably_group', 'train_resumably', 'divergence_metrics', 'lockstep_groups', 'check_lockstep',
-           'run_imp', 'run_imps', 'rewind_state', 'rewind_metrics', 'run_reinit_control']
+__all__ = ['LOST_SIGNATURE', 'LOCKSTEP', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_scores', 'pretrain_data',
+           'legacy_keys', 'run_dir', 'note_numerics', 'numerics_metrics', 'check_read_back', 'trained_metrics',
+           'Resumable', 'train_resumably_group', 'train_resumably', 'divergence_metrics', 'lockstep_groups',
+           'check_lockstep', 'run_imp', 'run_imps', 'rewind_state', 'rewind_metrics', 'run_reinit_control']
 
 # %% ../nbs/07_imp.ipynb #ccb1861d
 @dataclass(frozen=True)
@@ -112,19 +112,47 @@ def _init_model(data: Data, cfg: IMPConfig):
     return make_model(cfg.model, data.num_classes, seed=derive_seed(cfg.seed, 'init'), width=cfg.width).to(data.device)
 
 def _open_run(store: Store, cfg: IMPConfig) -> Path:
-    "The run's folder, made with its readable `config.json` (without `levels`: not part of the run) when new."
+    "The run's folder, made with its readable `config.json` (without `levels`: not part of the run) when new, rewritten when it describes another run."
     folder = run_dir(store, cfg)
-    write_once(json.dumps({k: v for k, v in asdict(cfg).items() if k != 'levels'}, indent=1, default=str), folder / 'config.json')
+    text, where = json.dumps({k: v for k, v in asdict(cfg).items() if k != 'levels'}, indent=1, default=str), folder / 'config.json'
+    if where.exists() and not _describes(where, text):
+        store_warning(f"{where} described another run (moved or copied here with its folder?): rewriting it for this one")
+        try: write_atomic(text.encode(), where)
+        except ReadOnlyError: pass  # a read-only store: said above, and nothing reads it
+    write_once(text, where)
     return folder
+
+def _describes(where: Path, text: str) -> bool:
+    "Whether the `config.json` at `where` describes the config whose JSON is `text`: every field both have agrees (fields added or dropped since are ignored); not when it is unreadable."
+    try: return _same_fields(json.loads(where.read_text()), json.loads(text))
+    except (OSError, ValueError): return False
+
+def _same_fields(old, new) -> bool:
+    if not (isinstance(old, dict) and isinstance(new, dict)): return old == new
+    return all(_same_fields(old[k], v) for k, v in new.items() if k in old)
+
+def _drop(path: Path):
+    "Remove a file that is no longer needed, where the store can be written."
+    try: path.unlink(missing_ok=True)
+    except OSError: pass
 
 _SAID: set = set()  # what this process has already said about numerics signatures
 
 def _say_once(what, message: str):
     if what not in _SAID: _SAID.add(what); store_warning(message, stacklevel=4)
 
+LOST_SIGNATURE = 'unknown (numerics.pt lost)'  # what trained a run whose record of signatures was damaged or removed
+
+def _signatures(folder: Path) -> list[str]:
+    "Every numerics signature that trained part of the run at `folder`; where the record is lost but trained files remain, `LOST_SIGNATURE` first."
+    seen = load_checked(folder / 'numerics.pt')
+    if seen is not None: return seen
+    trained = any(p.name != 'numerics.pt' for p in folder.rglob('*.pt')) if folder.is_dir() else False
+    return [LOST_SIGNATURE] if trained else []
+
 def note_numerics(folder: Path, device: torch.device, precision: str):
     "Before training into the run at `folder`: add this process's numerics signature to its `numerics.pt`, and say once when the run had another."
-    here, seen = numerics_signature(device, precision), load_checked(folder / 'numerics.pt') or []
+    here, seen = numerics_signature(device, precision), _signatures(folder)
     if here in seen: return
     if seen: _say_once((folder, here), f"{folder.name}: resuming a run trained under another numerics signature ({' + '.join(seen)}) "
                                          f"in this process ({here}); resuming anyway: from here on its numbers are not bit-reproducible "
@@ -133,15 +161,18 @@ def note_numerics(folder: Path, device: torch.device, precision: str):
 
 def numerics_metrics(folder: Path) -> dict:
     "What a result records of how its run was computed: every signature that trained it so far, and whether there was just one."
-    seen = load_checked(folder / 'numerics.pt') or []
-    return {'numerics': ' + '.join(seen), 'bit_reproducible': len(seen) == 1}
+    seen = _signatures(folder)
+    return {'numerics': ' + '.join(seen), 'bit_reproducible': len(seen) == 1 and seen[0] != LOST_SIGNATURE}
 
 def check_read_back(rows: list[dict], device: torch.device, precision: str):
-    "Say once when stored results were trained under another numerics signature than this process's (they are read as stored)."
+    "Say once for each set of signatures under which stored results were trained when they are not bit-reproducible in this process: trained under several, or under another than this process's (they are read as stored)."
     here = numerics_signature(device, precision)
-    for stored in dict.fromkeys(r['numerics'] for r in rows if r.get('numerics') and here not in r['numerics'].split(' + ')):
-        _say_once(('read', stored, here), f"reading back results trained under another numerics signature ({stored}) in this process "
-                                          f"({here}): they are the stored numbers; rerunning or extending them here would not be bit-identical")
+    for stored in dict.fromkeys(r['numerics'] for r in rows if r.get('numerics') and r['numerics'] != here):
+        mixed = ' + ' in stored or stored == LOST_SIGNATURE
+        _say_once(('read', stored, here), f"reading back results trained under {'several numerics signatures' if mixed else 'another numerics signature'} "
+                                          f"({stored}) in this process ({here}): they are the stored numbers, but "
+                                          + ("no single process can reproduce them bit for bit (bit_reproducible is False in their tables)" if mixed
+                                             else "rerunning or extending them here would not be bit-identical"))
 
 def _rewind_point(store: Store, cfg: IMPConfig, folder: Path) -> dict:
     "w_{t_r}, trained and stored when missing; a phase 1 that diverged is stored with `phase1_diverged.pt` beside it."
@@ -284,6 +315,7 @@ def run_imp(store: Store, cfg: IMPConfig,
     "Run (or resume, or read back) IMP with rewinding; one row per level with density and test accuracy."
     last, folder = _last_level(cfg, until_level), _open_run(store, cfg)
     unfinished, rows = not _stored_to(folder, last), []
+    if not unfinished: clear_stale_lock(folder)  # a lock that a holder killed after the last level left
     with store_lock([folder] if unfinished else []):  # another process training it: wait for it, then read its levels
         rewind = _rewind_point(store, cfg, folder)  # phase 1: w_{t_r}
         mask = _first_mask(store.data, cfg, folder)   # level 0 is dense
@@ -293,8 +325,13 @@ def run_imp(store: Store, cfg: IMPConfig,
             rows.append(metrics)
             if metrics.get('diverged'): break
             if level < last: mask = _mask_after(store.data, cfg, folder, level, mask, final)  # prune the smallest weights
-    check_read_back(rows, store.device, store.precision)
-    return pd.DataFrame(rows)
+    return _read_back(store, [rows], [folder])[0]
+
+def _read_back(store: Store, tables: list[list[dict]], folders: list[Path]) -> list[pd.DataFrame]:
+    "Each run's rows with the run's numerics signatures as they are now, not as when each level was stored; said when not bit-reproducible here."
+    tables = [[{**m, **numerics} for m in rows] for rows, numerics in zip(tables, map(numerics_metrics, folders))]
+    check_read_back([m for rows in tables for m in rows], store.device, store.precision)
+    return [pd.DataFrame(rows) for rows in tables]
 
 def _last_level(cfg: IMPConfig, until_level: int | None) -> int:
     last = cfg.levels if until_level is None else until_level
@@ -311,7 +348,9 @@ def _first_mask(data: Data, cfg: IMPConfig, folder: Path) -> dict:
 
 def _level_done(store: Store, cfg: IMPConfig, folder: Path, level: int, rewind: dict) -> tuple[dict, dict] | None:
     "A level's metrics and final weights when stored (level 0 of a run whose phase 1 diverged: written as diverged now), else None."
-    return _finished_level(folder, level) or (_phase1_diverged(store, cfg, folder, rewind) if level == 0 else None)
+    done = _finished_level(folder, level)
+    if done is not None: _drop(_level_dir(folder, level) / 'checkpoint.pt')  # a kill between the level's last write and this removal left it
+    return done or (_phase1_diverged(store, cfg, folder, rewind) if level == 0 else None)
 
 def _train_level(store: Store, level: int,
                  runs: list[tuple[IMPConfig, Path, dict, dict]],  # (config, folder, rewind point, mask) of each run; one recipe
@@ -361,6 +400,7 @@ def run_imps(store: Store, cfgs: list[IMPConfig],  # runs of one model, recipe a
     last = _last_level(cfgs[0], until_level)
     folders = [_open_run(store, c) for c in cfgs]
     to_train = [f for f in folders if not _stored_to(f, last)]
+    for f in set(folders) - set(to_train): clear_stale_lock(f)
     with store_lock(to_train):  # another process training one of them: wait for it, then read its levels
         return _imp_levels(store, cfgs, folders, last, checkpoint_every, on_checkpoint, stacked, bool(to_train))
 
@@ -379,8 +419,7 @@ def _imp_levels(store: Store, cfgs, folders, last, checkpoint_every, on_checkpoi
             rows[i].append(metrics)
             if metrics.get('diverged'): live.remove(i)
             elif level < last: masks[i] = _mask_after(store.data, cfgs[i], folders[i], level, masks[i], final)
-    check_read_back([m for r in rows for m in r], store.device, store.precision)
-    return [pd.DataFrame(r) for r in rows]
+    return _read_back(store, rows, folders)
 
 def rewind_state(store: Store, cfg: IMPConfig) -> dict:
     "The rewind point w_{t_r} of `cfg` (phase 1 only; read from the store when there)."
@@ -409,7 +448,7 @@ def run_reinit_control(store: Store, cfg: IMPConfig,
         if metrics is None and (ldir / 'mask.pt').exists():  # (no mask: the run diverged before this level)
             with store_lock([folder]): metrics = _control(store, cfg, folder, level)
         if metrics is not None: rows.append(metrics)
-    return pd.DataFrame(rows)
+    return _read_back(store, [rows], [folder])[0]
 
 def _control(store: Store, cfg: IMPConfig, folder: Path, level: int) -> dict | None:
     "The control of one level's mask: read back (another process may have trained it meanwhile) or trained and stored."

@@ -20,14 +20,15 @@ from tqdm.auto import tqdm
 from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
+from .prune import mask_density
 from .store import Store, load_checked, save_checked, adopt_legacy, store_lock, cached, result_for
 from .imp import (IMPConfig, Resumable, run_imp, run_imps, run_dir, rewind_state, train_resumably_group,
                           lockstep_groups, legacy_keys, divergence_metrics, note_numerics, numerics_metrics, check_lockstep)
 
 # %% auto #0
 __all__ = ['ALPHAS', 'interpolate', 'interpolation_losses', 'barrier', 'example_barriers', 'pair_barriers', 'train_children',
-           'child_state', 'lmc', 'LMCConfig', 'lmc_score', 'lmc_summary', 'lmc_onset', 'plot_interpolation',
-           'plot_onset']
+           'child_state', 'lmc', 'LMCConfig', 'lmc_score', 'lmc_summary', 'sparse_lmc', 'lmc_onset',
+           'plot_interpolation', 'plot_onset']
 
 # %% ../nbs/10_lmc.ipynb #182db7d3
 def interpolate(a: dict[str, Tensor], b: dict[str, Tensor], alpha: float, mask: Mask | None = None) -> dict[str, Tensor]:
@@ -90,44 +91,48 @@ def pair_barriers(losses: dict, connected_below: float = 0.02) -> dict:
             'error_curve': err.tolist(), 'loss_curve': loss.tolist()}
 
 # %% ../nbs/10_lmc.ipynb #b68bfd9e
-def _child_path(store: Store, cfg: IMPConfig, child: int) -> Path:
-    return run_dir(store, cfg) / 'children' / f'child_{child}.pt'
+def _child_path(store: Store, cfg: IMPConfig, child: int, level: int | None = None) -> Path:
+    "Where child `child` ≥ 1 lives: of the rewind point (`level` None), or of the rewind point under level `level`'s mask."
+    return run_dir(store, cfg) / ('' if level is None else f'level_{level:02d}') / 'children' / f'child_{child}.pt'
 
-def _child_run(store: Store, cfg: IMPConfig, child: int) -> Resumable:
-    "Child `child` ≥ 1 to train: the rewind point, on all data in the child's own order."
-    data = store.data
+def _child_run(store: Store, cfg: IMPConfig, child: int, level: int | None = None) -> Resumable:
+    "Child `child` ≥ 1 to train: the rewind point (under level `level`'s mask, when given), on all data in the child's own order."
+    data, folder = store.data, run_dir(store, cfg)
     model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
     model.load_state_dict(rewind_state(store, cfg))
-    stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=derive_seed(cfg.seed, 'child', child))
-    path = _child_path(store, cfg, child)
+    mask = None if level is None else load_checked(folder / f'level_{level:02d}' / 'mask.pt')
+    if level is not None and mask is None: raise ValueError(f"level {level} of {folder.name} has no mask: run its IMP levels first (`run_imp`)")
+    order = derive_seed(cfg.seed, 'child', child) if level is None else derive_seed(cfg.seed, 'child', child, 'level', level)
+    stream = TrainStream(data, cfg.hp.batch_size, augment=cfg.hp.augment, seed=order)
+    path = _child_path(store, cfg, child, level)
     path.parent.mkdir(parents=True, exist_ok=True)
-    note_numerics(run_dir(store, cfg), data.device, store.precision)
-    return Resumable(model, [(cfg.rewind_step, stream)], path.with_suffix('.checkpoint.pt'))
+    note_numerics(folder, data.device, store.precision)
+    return Resumable(model, [(cfg.rewind_step, stream)], path.with_suffix('.checkpoint.pt'), mask)
 
 def _recipes(cfgs: list[IMPConfig]) -> list[list[IMPConfig]]:
     "IMP runs that can train in lockstep: one model, width, recipe and number of levels (`run_imps`)."
     return lockstep_groups(cfgs, lambda c: (c.model, c.width, c.hp, c.levels))
 
-def _train_missing_children(store: Store, wanted: list[tuple[IMPConfig, int]], stacked: bool,
+def _train_missing_children(store: Store, wanted: list[tuple[IMPConfig, int, int | None]], stacked: bool,
                             checkpoint_every: int, on_checkpoint: Callable | None):
-    "Train the (run, child ≥ 1) pairs in `wanted` that the store lacks, each recipe's as one group."
-    for group in _recipes([c for c, _ in wanted]):
-        missing = lambda: [(c, k) for c, k in dict.fromkeys(wanted) if c in group and load_checked(_child_path(store, c, k)) is None]
+    "Train the (run, child ≥ 1, level or None) children in `wanted` that the store lacks, each recipe's as one group."
+    for group in _recipes([c for c, _, _ in wanted]):
+        missing = lambda: [(c, k, l) for c, k, l in dict.fromkeys(wanted) if c in group and load_checked(_child_path(store, c, k, l)) is None]
         if not missing(): continue
-        with store_lock({run_dir(store, c) for c, _ in missing()}):  # then look again: another process may have trained some
+        with store_lock({run_dir(store, c) for c, _, _ in missing()}):  # then look again: another process may have trained some
             todo = missing()
-            runs = [_child_run(store, c, k) for c, k in todo]
+            runs = [_child_run(store, c, k, l) for c, k, l in todo]
             train_resumably_group(runs, group[0].hp, checkpoint_every, on_checkpoint, stacked, desc='LMC children',
                                   precision=store.precision, quiet=store.quiet)
-            for (c, k), run in zip(todo, runs):
-                path = _child_path(store, c, k)
+            for (c, k, l), run in zip(todo, runs):
+                path = _child_path(store, c, k, l)
                 if run.diverged_at is not None: save_checked(divergence_metrics(run.diverged_at, run.divergence), path.with_suffix('.diverged.pt'))
                 save_checked(state_of(run.model), path); run.checkpoint.unlink(missing_ok=True)
 
-def _child_diverged(store: Store, cfg: IMPConfig, child: int) -> bool:
-    "Whether child `child` diverged: child 0 is level 0 of the run (its metrics say), the others have a marker beside them."
-    if child == 0: return bool((load_checked(run_dir(store, cfg) / 'level_00' / 'metrics.pt') or {}).get('diverged'))
-    return _child_path(store, cfg, child).with_suffix('.diverged.pt').exists()
+def _child_diverged(store: Store, cfg: IMPConfig, child: int, level: int | None = None) -> bool:
+    "Whether child `child` diverged: child 0 is level 0 (or `level`) of the run (its metrics say), the others have a marker beside them."
+    if child == 0: return bool((load_checked(run_dir(store, cfg) / f'level_{level or 0:02d}' / 'metrics.pt') or {}).get('diverged'))
+    return _child_path(store, cfg, child, level).with_suffix('.diverged.pt').exists()
 
 def train_children(store: Store, cfgs: list[IMPConfig], children: int,
                    stacked: bool = False,  # each group of two or more as one stacked network (for GPUs)
@@ -136,18 +141,19 @@ def train_children(store: Store, cfgs: list[IMPConfig], children: int,
                   ):
     "Put children 0 .. `children`-1 of every run in `cfgs` in the store; the runs of one recipe train together."
     for group in _recipes(cfgs): run_imps(store, group, until_level=0, stacked=stacked)  # children 0
-    _train_missing_children(store, [(c, k) for c in cfgs for k in range(1, children)], stacked, checkpoint_every, on_checkpoint)
+    _train_missing_children(store, [(c, k, None) for c in cfgs for k in range(1, children)], stacked, checkpoint_every, on_checkpoint)
 
-def child_state(store: Store, cfg: IMPConfig, child: int, checkpoint_every: int = 1_000) -> dict:
-    "The final dense state of child `child` of the rewind point of `cfg` (trained when the store lacks it)."
+def child_state(store: Store, cfg: IMPConfig, child: int, checkpoint_every: int = 1_000,
+                level: int | None = None,  # a child of the rewind point under this level's mask (child 0: the level itself); None: dense
+               ) -> dict:
+    "The final state of child `child` of the rewind point of `cfg` (trained when the store lacks it)."
     if child < 0: raise ValueError(f"child must be >= 0, got {child}")
-    if child == 0:
-        run_imp(store, cfg, until_level=0)  # read back when there
-        return load_checked(run_dir(store, cfg) / 'level_00' / 'final.pt')
-    path = _child_path(store, cfg, child)
+    if child == 0 or level is not None: run_imp(store, cfg, until_level=level or 0)  # read back when there (a level's child needs its mask)
+    if child == 0: return load_checked(run_dir(store, cfg) / f'level_{level or 0:02d}' / 'final.pt')
+    path = _child_path(store, cfg, child, level)
     found = load_checked(path)
     if found is not None: return found
-    _train_missing_children(store, [(cfg, child)], False, checkpoint_every, None)
+    _train_missing_children(store, [(cfg, child, level)], False, checkpoint_every, None)
     return load_checked(path)
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -169,16 +175,21 @@ def _barriers(store: Store, cfg: IMPConfig, children: int, alphas: tuple, split:
     train_children(store, [cfg], children)  # the children k >= 1 as one group
     states = [child_state(store, cfg, k) for k in range(children)]
     model = make_model(cfg.model, data.num_classes, width=cfg.width).to(data.device)
-    diverged = [_child_diverged(store, cfg, k) for k in range(children)]
+    pairs, per_example = _pairs(store, model, states, [_child_diverged(store, cfg, k) for k in range(children)], alphas, split)
+    scores = torch.stack(per_example).mean(0) if per_example else torch.full((len(data.y_train if split == 'train' else data.y_test),), float('nan'))
+    return {'pairs': pairs, 'scores': scores, 'alphas': list(alphas), **numerics_metrics(run_dir(store, cfg))}
+
+def _pairs(store: Store, model: nn.Module, states: list[dict], diverged: list[bool], alphas: tuple, split: str,
+           mask: Mask | None = None) -> tuple[list[dict], list[Tensor]]:
+    "Every pair of `states`: its barriers and curves along the line (`mask` re-applied), and its per-example barriers; a pair with a diverged child recorded as such."
     pairs, per_example = [], []
-    for i, j in itertools.combinations(range(children), 2):
+    for i, j in itertools.combinations(range(len(states)), 2):
         if diverged[i] or diverged[j]:  # no barrier between a diverged child and anything: recorded as such, left out of the scores
             pairs.append({'pair': (i, j), 'error_barrier': float('nan'), 'loss_barrier': float('nan'), 'connected': False,
                           'error_curve': [], 'loss_curve': [], 'diverged': True}); continue
-        losses = interpolation_losses(model, states[i], states[j], data, alphas, split, precision=store.precision)
+        losses = interpolation_losses(model, states[i], states[j], store.data, alphas, split, mask=mask, precision=store.precision)
         pairs.append({'pair': (i, j), **pair_barriers(losses)}); per_example.append(example_barriers(losses))
-    scores = torch.stack(per_example).mean(0) if per_example else torch.full((len(data.y_train if split == 'train' else data.y_test),), float('nan'))
-    return {'pairs': pairs, 'scores': scores, 'alphas': list(alphas), **numerics_metrics(run_dir(store, cfg))}
+    return pairs, per_example
 
 @dataclass(frozen=True)
 class LMCConfig:
@@ -200,6 +211,28 @@ def lmc_summary(result: dict) -> dict:
     pairs = result['pairs']
     return {'error_barrier': pairs.error_barrier.mean(), 'loss_barrier': pairs.loss_barrier.mean(),
             'connected': pairs.connected.mean(), 'mean_example_barrier': result['scores'].mean().item()}
+
+# %% ../nbs/10_lmc.ipynb #a34bc03c
+def sparse_lmc(store: Store, runs: list[tuple[IMPConfig, int]],  # (IMP run, level): that level's mask on the run's rewind point
+               children: int = 2, split: str = 'test',  # 'test', or 'train' (un-augmented)
+               stacked: bool = False,  # the missing children of a recipe as one stacked network (for GPUs)
+              ) -> list[dict]:
+    "Barriers between `children` children of each run's rewind point under its level's mask (child 0: the level itself); cached beside the level."
+    if children < 2: raise ValueError(f"LMC needs at least 2 children, got {children}")
+    for group in _recipes([c for c, _ in runs]): run_imps(store, group, until_level=max(l for c, l in runs if c in group), stacked=stacked)
+    paths = [run_dir(store, c) / f'level_{l:02d}' / f'lmc_{children}_{split}.pt' for c, l in runs]
+    missing = [(c, l) for (c, l), p in zip(runs, paths) if load_checked(p) is None]
+    _train_missing_children(store, [(c, k, l) for c, l in missing for k in range(1, children)], stacked, 1_000, None)
+    found = [cached(p, lambda c=c, l=l: _sparse_barriers(store, c, l, children, split)) for (c, l), p in zip(runs, paths)]
+    return [{**f, 'pairs': pd.DataFrame(f['pairs'])} for f in found]
+
+def _sparse_barriers(store: Store, cfg: IMPConfig, level: int, children: int, split: str) -> dict:
+    "What `sparse_lmc` stores for one run's level: every pair's barriers and curves along the masked line, the level's density."
+    mask = load_checked(run_dir(store, cfg) / f'level_{level:02d}' / 'mask.pt')
+    states = [child_state(store, cfg, k, level=level) for k in range(children)]
+    model = make_model(cfg.model, store.data.num_classes, width=cfg.width).to(store.device)
+    pairs, _ = _pairs(store, model, states, [_child_diverged(store, cfg, k, level) for k in range(children)], ALPHAS, split, mask)
+    return {'pairs': pairs, 'level': level, 'density': mask_density(mask), 'alphas': list(ALPHAS), **numerics_metrics(run_dir(store, cfg))}
 
 # %% ../nbs/10_lmc.ipynb #e96334fd
 def lmc_onset(store: Store, cfg: IMPConfig, rewind_steps: list[int], children: int = 3,

@@ -19,14 +19,14 @@ from .store import Store
 from .el2n import EL2NConfig
 from .presets import ExperimentPreset, load_preset_data
 from .figures import (all_data_schemes, imp_config, run_schemes, run_controls, summarize, plot_accuracy_vs_density, plot_controls, is_control,
-                              save_table)
+                              save_table, replicate_jobs)
 from .imp import run_imp
-from .lmc import child_state, lmc_onset
+from .lmc import child_state, lmc_onset, sparse_lmc
 
 # %% auto #0
-__all__ = ['ONSET_STEPS', 'LAPTOP_SEARCH', 'laptop_preset', 'dense_fit', 'onset_table', 'measured_onset', 'rewinding_runs',
-           'rewinding_verdict', 'timed', 'candidate_settings', 'measure', 'record', 'Trial', 'run_search',
-           'search_table', 'plot_rewinding']
+__all__ = ['ONSET_STEPS', 'LAPTOP_SEARCH', 'SPARSE_SEARCH', 'laptop_preset', 'dense_fit', 'onset_table', 'measured_onset',
+           'rewinding_runs', 'rewinding_verdict', 'sparse_stability', 'timed', 'candidate_settings', 'measure',
+           'record', 'Trial', 'run_search', 'search_table', 'plot_rewinding']
 
 # %% ../nbs/13_regime.ipynb #cee3a8a9
 def laptop_preset(name: str,  # the candidate's name in the search table
@@ -35,12 +35,13 @@ def laptop_preset(name: str,  # the candidate's name in the search table
                   train_size: int = 5_000,  # a class-balanced subset of the training set (the test set stays whole)
                   steps: int = 800,  # per level; LR x0.1 at 50% and 75%
                   augment: bool = False,  # random crop + flip (the paper's); off buys convergence in few steps
+                  lr: float = 0.1,  # peak learning rate (no warmup): SGD noise, a switch of the sparse networks' stability
                   rewind_step: int = 100,  # t*, once measured (P2)
                   levels: int = 4, prune_fraction: float = 1 - 0.8 ** 3,  # 4 levels of three 20% steps: 51%, 26%, 13%, 6.9%
                   dataset: str = 'cifar10', replicates: int = 3,
                  ) -> ExperimentPreset:
     "A laptop-scale preset on real data with the paper's recipe shape."
-    hp = HParams(steps=steps, milestones=(steps // 2, 3 * steps // 4), augment=augment)
+    hp = HParams(lr=lr, steps=steps, milestones=(steps // 2, 3 * steps // 4), augment=augment)
     sizes = tuple(train_size * f // 40 for f in (1, 4, 16))
     return ExperimentPreset(name, dataset, model, width, hp, rewind_step, levels, prune_fraction, subset_size=sizes[1],
                             subset_sizes=sizes, densities=tuple((1 - prune_fraction) ** k for k in range(levels - 2, levels + 1)),
@@ -88,9 +89,20 @@ def rewinding_verdict(results: pd.DataFrame, controls: pd.DataFrame, p: Experime
     control = controls[controls.level == p.levels].test_accuracy.mean()
     below = control < min(at(0, p.levels).mean(), at(p.rewind_step, p.levels).mean())
     dense = results[results.level == 0].test_accuracy.mean()
+    gain, gap = results[results.level == 1].test_accuracy.mean() - dense, at(p.rewind_step, p.levels).mean() - control
     return {**out, 'control_accuracy': 100 * control, 't0_sparsest': 100 * at(0, p.levels).mean(),
             'tstar_sparsest': 100 * at(p.rewind_step, p.levels).mean(), 'control_below': bool(below), 'p3': bool(holds and below),
-            'half_weights_gain': 100 * (results[results.level == 1].test_accuracy.mean() - dense)}
+            'half_weights_gain': 100 * gain, 'control_gap': 100 * gap, 'masks_matter': bool(gap >= 0.02 and gain <= 0.01)}
+
+# %% ../nbs/13_regime.ipynb #06ae208f
+def sparse_stability(store: Store, p: ExperimentPreset) -> dict:
+    "P2s: test-error barriers (%) between 2 children of the sparsest IMP mask on w_0 and on w_{t*} (each from its own run), per replicate and their means."
+    runs = [(imp_config(p, s, seed), p.levels) for seed, s in replicate_jobs(p, all_data_schemes(p, (0, 1)))]
+    barriers = [100 * r['pairs'].error_barrier.mean() for r in sparse_lmc(store, runs, children=2, split='test')]
+    at = lambda t: [b for (cfg, _), b in zip(runs, barriers) if cfg.rewind_step == t]
+    b0, bt = np.mean(at(0)), np.mean(at(p.rewind_step))
+    return {'sparse_barriers': json.dumps({0: [round(b, 2) for b in at(0)], p.rewind_step: [round(b, 2) for b in at(p.rewind_step)]}),
+            'sparse_barrier_0': b0, 'sparse_barrier_tstar': bt, 'p2s': bool(b0 > 2 and bt <= b0 / 2)}
 
 # %% ../nbs/13_regime.ipynb #0913d2e5
 def timed(f) -> tuple:
@@ -101,38 +113,45 @@ def timed(f) -> tuple:
 def candidate_settings(p: ExperimentPreset) -> dict:
     "The settings that tell candidates apart, as plain values."
     return {'model': p.model, 'width': p.width, 'image_size': p.image_size, 'train_size': p.n_train, 'steps': p.hp.steps,
-            'augment': p.hp.augment, 'levels': p.levels, 'prune_fraction': round(p.prune_fraction, 4)}
+            'augment': p.hp.augment, 'lr': p.hp.lr, 'levels': p.levels, 'prune_fraction': round(p.prune_fraction, 4)}
 
 def measure(p: ExperimentPreset, stages=('p1', 'p2', 'p3'), data: Data | None = None, data_dir=None, store_dir=None,
             precision: str = 'auto',
-            rewind_step: int | None = None,  # P3's rewind step; None: the measured t*
+            rewind_step: int | None = None,  # P3's (and P2s') rewind step; None: the measured t* (P2)
            ) -> dict:
-    "One candidate's row of the search table: the stages asked for, each with its minutes."
+    "One candidate's row of the search table: the stages asked for ('p1', 'p2', 'p3', 'p2s'), each with its minutes."
     store = Store(data or load_preset_data(p, data_dir), store_dir, precision, quiet=True)
     row = {'name': p.name, **candidate_settings(p), 'precision': store.precision}
     if 'p1' in stages: row.update(dense_fit(store, p))
-    if 'p2' in stages or 'p3' in stages:
+    if 'p2' in stages or ('p3' in stages and rewind_step is None):
         onset, minutes = timed(lambda: onset_table(store, p))
         if 'p2' in stages and minutes >= 0.1: row['p2_minutes'] = minutes  # (a dozen trainings take minutes; seconds: it was read back)
         row['test_error_barriers'] = json.dumps({int(t): round(b, 4) for t, b in zip(onset.rewind_step, onset.test_error_barrier)})
         row['onset'] = measured_onset(onset)
-    if 'p3' in stages and row['onset'] is not None:
-        at = replace(p, rewind_step=rewind_step or row['onset'])
+    t_star = rewind_step or row.get('onset')
+    if t_star is None: return row
+    at = replace(p, rewind_step=t_star)
+    if 'p3' in stages:
         row['p3_rewind_step'] = at.rewind_step
         results, controls = rewinding_runs(store, at)
         row.update(rewinding_verdict(results, controls, at))
         row['p3_minutes'] = (results.groupby('level').seconds.max().sum() + controls.seconds.sum()) / 60
+    if 'p2s' in stages:
+        stability, minutes = timed(lambda: sparse_stability(store, at))
+        row.update(stability)
+        if minutes >= 0.1: row['p2s_minutes'] = minutes  # (its children's training; seconds: read back)
     return row
 
 def record(row: dict, csv_path: str | Path) -> pd.DataFrame:
-    "Upsert `row` into the search table at `csv_path` by name: new numbers replace old ones, except P2's minutes once measured."
+    "Upsert `row` into the search table at `csv_path` by name: new numbers replace old ones, except P2's and P2s' minutes once measured."
     path = Path(csv_path)
     if not path.exists(): table = pd.DataFrame([row])
     else:
         table = pd.read_csv(path)
         old = table[table.name == row['name']].iloc[:1].to_dict('records')
         merged = {**{k: v for k, v in (old[0] if old else {}).items() if pd.notna(v)}, **row}
-        if old and pd.notna(old[0].get('p2_minutes')): merged['p2_minutes'] = old[0]['p2_minutes']
+        for first in ('p2_minutes', 'p2s_minutes'):  # the minutes of the call that trained them, not of a read-back
+            if old and pd.notna(old[0].get(first)): merged[first] = old[0][first]
         rows = table.to_dict('records')
         at = [i for i, r in enumerate(rows) if r['name'] == row['name']]
         if at: rows[at[0]] = merged
@@ -148,20 +167,21 @@ class Trial(NamedTuple):
     stages: tuple
     rewind_step: int | None = None
 
-def _trial(stages: tuple, model='resnet20', image_size=16, train_size=5_000, steps=800, augment=False, levels=4,
-           rewind_step: int | None = None) -> Trial:
-    "A trial of a laptop preset named by what it varies (and P3's rewind step, when given)."
-    name = (f"{model.replace('resnet', 'ResNet-')}, {image_size}px, {train_size:,} images, {steps:,} steps"
-            f"{'' if augment else ', no augmentation'}{'' if levels == 4 else f', {levels} levels'}"
+def _trial(stages: tuple, rewind_step: int | None = None,  # P3's rewind step, when not the measured t*
+           **settings) -> Trial:
+    "A trial of a laptop preset (`laptop_preset`'s `settings`, its defaults otherwise) named by what it varies."
+    p = laptop_preset('', **settings)
+    name = (f"{p.model.replace('resnet', 'ResNet-')}{'' if p.width == 16 else f' (width {p.width})'}, {p.image_size}px, "
+            f"{p.n_train:,} images, {p.hp.steps:,} steps{'' if p.hp.lr == 0.1 else f', LR {p.hp.lr:g}'}"
+            f"{'' if p.hp.augment else ', no augmentation'}{'' if p.levels == 4 else f', {p.levels} levels'}"
             f"{'' if rewind_step is None else f', rewound to {rewind_step}'}")
-    return Trial(laptop_preset(name, model, image_size=image_size, train_size=train_size, steps=steps, augment=augment, levels=levels),
-                 stages, rewind_step)
+    return Trial(replace(p, name=name), stages, rewind_step)
 
 LAPTOP_SEARCH: list[Trial] = [  # in the order tried
     _trial(('p1',), train_size=2_500, steps=800, augment=True),
     _trial(('p1',), train_size=2_500, steps=1_200, augment=True),
     _trial(('p1',), train_size=5_000, steps=1_200, augment=True),
-    _trial(('p1',), 'resnet14', train_size=2_500, steps=800, augment=True),
+    _trial(('p1',), model='resnet14', train_size=2_500, steps=800, augment=True),
     _trial(('p1',), train_size=5_000, steps=2_000, augment=True),
     _trial(('p1',), image_size=32, train_size=2_500, steps=800, augment=True),
     _trial(('p1',), train_size=1_000, steps=1_200, augment=True),
@@ -174,6 +194,13 @@ LAPTOP_SEARCH: list[Trial] = [  # in the order tried
     # half the steps per level, so that every figure fits the budget: 5,000 images do not converge in 400, 2,500 do
     _trial(('p1',), train_size=5_000, steps=400),
     _trial(('p1', 'p2', 'p3'), train_size=2_500, steps=400),
+]
+
+SPARSE_SEARCH: list[Trial] = [  # the second search (`P2s` above), in the order tried; t* fixed, no dense onset
+    # more data per weight (20,000 augmented images, width 8) and more SGD noise (LR 0.4), 1,600 steps per level
+    _trial(('p1', 'p3', 'p2s'), rewind_step=200, width=8, train_size=20_000, steps=1_600, augment=True, lr=0.4),
+    # it shows P3 and P2s, but its dense network is underfit and the sparse ones beat it at 51% weights: twice the steps
+    _trial(('p1', 'p3', 'p2s'), rewind_step=200, width=8, train_size=20_000, steps=3_200, augment=True, lr=0.4),
 ]
 
 def run_search(search=LAPTOP_SEARCH, csv_path='images/laptop_search.csv', data_dir=None, store_dir=None, precision: str = 'auto'):
@@ -202,9 +229,12 @@ def search_table(csv_path='images/laptop_search.csv') -> pd.DataFrame:
         'rewound−0, 2nd sparsest': pd.Series([r.get(f'margin_level_{int(l) - 1}') for r, l in zip(t.to_dict('records'), col('levels'))], dtype=float).round(2),
         'rewound−0, sparsest': pd.Series([r.get(f'margin_level_{int(l)}') for r, l in zip(t.to_dict('records'), col('levels'))], dtype=float).round(2),
         'control (sparsest)': col('control_accuracy').round(1), 'P3': holds(col('p3')),
-        'sparse − dense at 51%': col('half_weights_gain').round(1),
-        'minutes P1 / P2 / P3': [' / '.join('' if pd.isna(v) else f'{v:.1f}' for v in row)
-                                 for row in zip(col('p1_minutes'), _p2_minutes(t, col('p2_minutes')), col('p3_minutes'))]})
+        'sparse − dense at 51%': col('half_weights_gain').round(1), 't* − control (sparsest)': col('control_gap').round(1),
+        'masks matter': holds(col('masks_matter')),
+        'sparse barrier at 0': col('sparse_barrier_0').round(1), 'sparse barrier at t*': col('sparse_barrier_tstar').round(1),
+        'P2s': holds(col('p2s')),
+        'minutes P1 / P2 / P3 / P2s': [' / '.join('' if pd.isna(v) else f'{v:.1f}' for v in row)
+                                       for row in zip(col('p1_minutes'), _p2_minutes(t, col('p2_minutes')), col('p3_minutes'), col('p2s_minutes'))]})
 
 def _p2_minutes(t: pd.DataFrame, p2: pd.Series) -> pd.Series:
     "P2's minutes, where a trial read its onset back, those of the trial that trained it (the same candidate up to levels and rewind)."

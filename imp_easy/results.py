@@ -74,19 +74,31 @@ def _points(lo: float, hi: float) -> str:
     return f'{lo:+.1f} points' if round(lo, 1) == round(hi, 1) else f'{lo:+.1f} to {hi:+.1f} points'
 
 def premise_verdicts(images: str | Path | None = None) -> list[dict]:
-    "The premise from the laptop search (`13_regime`): the `cpu` preset unstable at initialisation (P2); IMP needs rewinding (P3)."
+    "The premise from the laptop search (`13_regime`): the `cpu` preset unstable at initialisation (P2); IMP needs rewinding (P3); the second search's masks and sparse networks (P2s)."
     path = Path(images or committed_images()) / 'laptop_search.csv'
     raw, t, cpu = pd.read_csv(path), search_table(path), experiment_preset('cifar10', 'cpu')
     is_cpu = (raw.model == cpu.model) & (raw.image_size == cpu.image_size) & (raw.train_size == cpu.n_train) & (raw.steps == cpu.hp.steps)
     p2, p3 = t[is_cpu & (t.P2 != '')].iloc[0], t[t.P3 != '']
     margins = p3[['rewound−0, 2nd sparsest', 'rewound−0, sparsest']].to_numpy()
-    candidates = len(raw.loc[p3.index].groupby(['model', 'image_size', 'train_size', 'steps']))
+    candidates = len(raw.loc[p3.index].groupby(['model', 'width', 'image_size', 'train_size', 'steps']))
     return [_row('training is unstable at initialisation and stable after a few steps (LMC onset)', '13_regime', scale('cpu'),
                  f"test-error barrier {p2['barrier at t=0']:.1f}% at t = 0, {p2['barrier at t*']:.1f}% at t = {p2['t*']}", p2.P2 == 'yes'),
             _row('IMP needs rewinding: rewinding to t* beats rewinding to 0 at the two sparsest levels', '13_regime',
                  f"{len(p3)} trials of {candidates} laptop candidate{'s' if candidates > 1 else ''}", f"worst rewound replicate − best t = 0 one: "
                  f"{_points(np.nanmin(margins), np.nanmax(margins))} (rewound to {', '.join(str(s) for s in sorted(set(p3['P3 rewound to'])))})",
-                 (p3.P3 == 'yes').any())]
+                 (p3.P3 == 'yes').any())] + _second_search(t)
+
+def _second_search(t: pd.DataFrame) -> list[dict]:
+    "The second search's verdicts (its candidates' masks-matter and P2s columns), when it has rows."
+    done = t[t.P2s != '']
+    if not len(done): return []
+    where = f"{len(done)} laptop candidate{'s' if len(done) > 1 else ''} (second search)"
+    return [_row("IMP's sparsest masks are tickets: with a fresh random initialisation they train worse", '13_regime', where,
+                 f"t* − control at the sparsest level: {_points(done['t* − control (sparsest)'].min(), done['t* − control (sparsest)'].max())}",
+                 (done['t* − control (sparsest)'] >= 2).any()),
+            _row('the sparse network is unstable at initialisation and stable at t* (children of the sparsest IMP mask)', '13_regime', where,
+                 '; '.join(f"test-error barrier {r['sparse barrier at 0']:.1f}% at 0, {r['sparse barrier at t*']:.1f}% at t* = {r['P3 rewound to']}"
+                           for _, r in done.iterrows()), (done.P2s == 'yes').any())]
 
 # %% ../nbs/14_results.ipynb #c6d0a96f
 def instability_table(images: str | Path | None = None,  # default: `committed_images()`

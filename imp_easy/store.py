@@ -4,10 +4,10 @@
 
 # %% ../nbs/04_store.ipynb #767c4ca4
 from __future__ import annotations
-import dataclasses, hashlib, io, json, os, re, socket, sys, threading, time, warnings
+import dataclasses, errno, hashlib, io, json, os, re, shutil, socket, sys, threading, time, warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import torch
 from torch import Tensor
@@ -15,10 +15,11 @@ from torch import Tensor
 from .data import Data, resolve_precision
 
 # %% auto #0
-__all__ = ['DEFAULT_STORE_DIR', 'HEARTBEAT_S', 'STALE_S', 'RESULTS', 'resolve_store_dir', 'to_terminal', 'store_warning',
-           'added_field', 'extent_field', 'key_text', 'store_key', 'data_fingerprint', 'file_identity', 'write_atomic',
-           'write_once', 'save_checked', 'load_checked', 'adopt_legacy', 'lock_path', 'store_lock', 'cached',
-           'result_for', 'Store']
+__all__ = ['DEFAULT_STORE_DIR', 'STORE_MARKER', 'HEARTBEAT_S', 'STALE_S', 'RESULTS', 'resolve_store_dir', 'to_terminal',
+           'store_warning', 'added_field', 'extent_field', 'key_text', 'store_key', 'data_fingerprint', 'file_identity',
+           'ReadOnlyError', 'read_only_error', 'write_atomic', 'write_once', 'save_checked', 'load_checked',
+           'check_store_dir', 'migrate_store', 'open_store_root', 'adopt_legacy', 'lock_path', 'clear_stale_lock',
+           'remove_orphans', 'store_lock', 'cached', 'result_for', 'Store']
 
 # %% ../nbs/04_store.ipynb #69eb1e2c
 DEFAULT_STORE_DIR = Path('~/.cache/imp_easy/store')
@@ -97,12 +98,26 @@ def _digest(*chunks: bytes) -> bytes: return hashlib.sha256(b'\n'.join(chunks)).
 def _bound_file(payload: bytes, identity: str) -> bytes:
     return _BOUND + _digest(payload) + b' ' + _digest(identity.encode(), payload) + b'\n' + payload
 
+class ReadOnlyError(PermissionError):
+    "A store or output folder that this process cannot write: what it holds reads back, what it lacks cannot be added."
+
+def _read_only(e: OSError) -> bool: return isinstance(e, PermissionError) or e.errno == errno.EROFS
+
+def read_only_error(path: Path, e: OSError, what: str) -> ReadOnlyError:
+    "The error to raise when writing `path` failed with `e` because the folder is read-only: says what could not be written and why."
+    return ReadOnlyError(f"cannot write {path} ({e.strerror or e}): the folder is read-only here. Everything already stored reads back, "
+                         f"but {what} is missing and needs a writable store (store_dir) or out_dir")
+
 def write_atomic(data: bytes, path: str | Path) -> Path:
     "Write `data` to `path` through a temporary file and a rename: a reader sees the old file or the whole new one."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    with open(tmp, 'wb') as f: f.write(data); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
+    path = Path(path); tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, 'wb') as f: f.write(data); f.flush(); os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        if _read_only(e): raise read_only_error(path, e, file_identity(path)) from None
+        raise
     return path
 
 def write_once(text: str, path: str | Path) -> Path:
@@ -124,10 +139,15 @@ def _payload(raw: bytes, identity: str) -> tuple[bytes | None, str]:
         if _digest(identity.encode(), payload) != bound:
             return None, f'does not belong here (moved, copied or edited: its digest binds it to another place than {identity})'
         return payload, ''
-    payload = raw[65:]  # written before files were bound: the payload's digest only
-    if len(raw) < 65 or raw[64:65] != b'\n' or _digest(payload) != raw[:64]:
-        return None, 'is truncated or corrupted (digest mismatch)'
-    return payload, ''
+    if _unbound_payload(raw) is not None:
+        return None, ('is not bound to its place (the format of files written before stores bound them: a store binds its own once, '
+                      'when a `Store` first opens it, and trusts none after that: copied in from an old store?)')
+    return None, 'is truncated or corrupted (digest mismatch)'
+
+def _unbound_payload(raw: bytes) -> bytes | None:
+    "The payload of a file in the format written before files were bound (the payload's digest only), when its bytes check out."
+    payload = raw[65:]
+    return payload if len(raw) >= 65 and raw[64:65] == b'\n' and _digest(payload) == raw[:64] else None
 
 def load_checked(path: str | Path) -> Any | None:
     "The object saved at `path`, or None if it is missing, fails a digest, sits in another place than it was saved to, or fails to load."
@@ -142,6 +162,50 @@ def load_checked(path: str | Path) -> Any | None:
         store_warning(f"{path} could not be loaded ({type(e).__name__}: {e}): ignoring it and recomputing")
         return None
 
+# %% ../nbs/04_store.ipynb #cf312fe4
+STORE_MARKER = 'store.json'  # at a store's root: its files are bound; unbound files are refused from then on
+
+def check_store_dir(root: str | Path) -> Path:
+    "`root` as a `Path`, after checking that it is a folder or can become one (neither a file nor under one)."
+    root = Path(root).expanduser()
+    for p in (root, *root.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise ValueError(f"store_dir {str(root)!r} {'is a file' if p == root else f'lies under the file {str(p)!r}'}: "
+                                 "pass a folder (-p store_dir ...)")
+            break
+    return root
+
+def _unbound_files(root: Path) -> Iterator[tuple[Path, bytes]]:
+    "Every file under `root` in the format from before binding whose bytes check out, with its payload."
+    for f in sorted(p for p in root.rglob('*') if p.is_file() and not p.name.startswith('.') and p.name != STORE_MARKER):
+        try:
+            with open(f, 'rb') as h:
+                if h.read(len(_BOUND)) == _BOUND: continue
+                h.seek(0); payload = _unbound_payload(h.read())
+        except FileNotFoundError: continue  # removed meanwhile (an entry another process moved)
+        if payload is not None: yield f, payload
+
+def migrate_store(root: str | Path) -> int:
+    "Bind the files of the store at `root` written before files were bound to where they lie, then mark it (`STORE_MARKER`); how many were bound. A marked store is left alone."
+    root = Path(root)
+    if not root.is_dir() or (root / STORE_MARKER).exists(): return 0
+    bound = 0
+    try:
+        for f, payload in _unbound_files(root): write_atomic(_bound_file(payload, file_identity(f)), f); bound += 1
+        write_atomic(json.dumps({'files': 'bound to their place', 'migrated': bound}).encode(), root / STORE_MARKER)
+    except ReadOnlyError:
+        if bound or next(_unbound_files(root), None) is not None:
+            raise ReadOnlyError(f"the store at {root} holds files from before stores bound them to their place, and it is read-only here: "
+                                "open it once where it can be written, so that they are bound (or they are all refused)") from None
+    return bound
+
+def open_store_root(root: str | Path) -> Path:
+    "A store's root, checked (`check_store_dir`) and migrated when it exists unmarked (`migrate_store`)."
+    root = check_store_dir(root)
+    migrate_store(root)
+    return root
+
 # %% ../nbs/04_store.ipynb #6cb7fca4
 def adopt_legacy(path: Path,  # where a result lives under its current key
                  old_paths: Iterable[Path],  # where it may live under keys of earlier versions (only looked at when `path` is missing)
@@ -151,20 +215,32 @@ def adopt_legacy(path: Path,  # where a result lives under its current key
     if path.exists(): return path
     found = [p for p in old_paths if p.exists() and p != path]
     if not found: return path
-    best = max(found, key=rank)
-    try: os.rename(best, path)
+    best, staging = max(found, key=rank), path.with_name(f'.{path.name}.adopting.{os.getpid()}')
+    try:
+        _remove(staging)  # what a killed adoption of this process id left
+        _bound_copy(best, staging, path)
+        os.rename(staging, path)  # the one step that makes the entry current
     except OSError:
-        if not path.exists(): return best  # read it where it is
-        return path
-    _rebind(best, path)
+        _remove(staging, quiet=True)
+        return path if path.exists() else best  # adopted by another process meanwhile; else a read-only store: read it where it is
+    _remove(best, quiet=True)
     return path
 
-def _rebind(old: Path, new: Path):
-    "Bind the files of an entry moved from `old` to `new` to their new place (a file that did not belong at `old` is left to fail)."
-    for f in [new] if new.is_file() else sorted(p for p in new.rglob('*') if p.is_file()):
+def _bound_copy(old: Path, staging: Path, new: Path):
+    "Copy the entry `old` to `staging`, each file re-bound to its place under `new` (a file that did not belong at `old` is copied as it is, to fail)."
+    files = [(old, staging, new)] if old.is_file() else [(f, staging / f.relative_to(old), new / f.relative_to(old))
+                                                         for f in sorted(old.rglob('*')) if f.is_file() and not f.name.startswith('.')]
+    if old.is_dir(): staging.mkdir(parents=True)
+    for f, to, final in files:
         raw = f.read_bytes()
-        payload, _ = _payload(raw, file_identity(old / f.relative_to(new))) if raw.startswith(_BOUND) else (None, '')
-        if payload is not None: write_atomic(_bound_file(payload, file_identity(f)), f)
+        payload, _ = _payload(raw, file_identity(f)) if raw.startswith(_BOUND) else (None, '')
+        write_atomic(raw if payload is None else _bound_file(payload, file_identity(final)), to)
+
+def _remove(entry: Path, quiet: bool = False):
+    "Delete a store entry (a folder or a file) if it is there; `quiet`: where it cannot be deleted, leave it."
+    try: shutil.rmtree(entry) if entry.is_dir() else entry.unlink(missing_ok=True)
+    except OSError:
+        if not quiet: raise
 
 # %% ../nbs/04_store.ipynb #f7d0556b
 HEARTBEAT_S = 30.0  # a holder touches its lock files this often
@@ -215,10 +291,14 @@ def _take(lock: Path, stale_s: float, poll_s: float, quiet: bool):
     said = False
     while True:
         try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
             with os.fdopen(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY), 'w') as f:
                 json.dump({'host': socket.gethostname(), 'pid': os.getpid(), 'since': time.time()}, f)
             return
         except FileExistsError: pass
+        except OSError as e:  # a store that cannot be written: say what this step would have added
+            if _read_only(e): raise read_only_error(lock, e, f'what is computed under {file_identity(_entry_of(lock))}') from None
+            raise
         if _stale(lock, stale_s): _break(lock, stale_s); continue
         if not said and not quiet:
             try: owner = json.loads(lock.read_text() or '{}')
@@ -228,9 +308,19 @@ def _take(lock: Path, stale_s: float, poll_s: float, quiet: bool):
             said = True
         time.sleep(poll_s)
 
-def _remove_orphans(folder: Path, older_than_s: float = 60.0):
-    "Temporary files that writers which died mid-write left in `folder` (whose lock is now ours)."
-    for tmp in folder.rglob('.*.tmp'):
+def _entry_of(lock: Path) -> Path:
+    "The store entry whose lock is `lock` (the inverse of `lock_path`)."
+    return lock.parent if lock.name == '.lock' else lock.with_name(lock.name[1:-len('.lock')])
+
+def clear_stale_lock(entry: Path, stale_s: float = STALE_S):
+    "Remove the lock of a finished `entry` that a killed holder left behind (nobody takes the lock of a finished result, so nobody else would)."
+    lock = lock_path(entry)
+    with _held_guard: mine = lock in _held
+    if not mine and lock.exists() and _stale(lock, stale_s): _break(lock, stale_s)
+
+def remove_orphans(folder: Path, older_than_s: float = 60.0, recursive: bool = True):
+    "Temporary files that writers which died mid-write left in `folder` (a run's, once its lock is ours; an output folder's)."
+    for tmp in (folder.rglob if recursive else folder.glob)('.*.tmp'):
         try:
             if time.time() - tmp.stat().st_mtime > older_than_s: tmp.unlink()
         except OSError: pass
@@ -245,9 +335,8 @@ def store_lock(entries: Iterable[Path],  # run folders or single-file results
         for lock in sorted({lock_path(e) for e in entries}):
             with _held_guard: mine = lock in _held
             if not mine:
-                lock.parent.mkdir(parents=True, exist_ok=True)
                 _take(lock, stale_s, poll_s, quiet)
-                if lock.name == '.lock': _remove_orphans(lock.parent)
+                if lock.name == '.lock': remove_orphans(lock.parent)
             with _held_guard:
                 _held[lock] = _held.get(lock, 0) + 1
                 if _heartbeat is None:
@@ -294,7 +383,8 @@ class Store:
     quiet: bool = False             # no progress bars (waiting for another process is said all the same)
 
     def __post_init__(self):
-        self.root, self.precision = resolve_store_dir(self.root), resolve_precision(self.precision, self.data.device)
+        self.precision = resolve_precision(self.precision, self.data.device)
+        self.root = open_store_root(resolve_store_dir(self.root))  # checked, and migrated once if written before files were bound
 
     @property
     def device(self) -> torch.device: return self.data.device

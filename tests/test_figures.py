@@ -1,6 +1,7 @@
 "The papermill notebooks run end to end at the smoke preset, share runs through the store, and refuse bad parameters at the parameters cell."
 import csv, json
 import nbformat
+from papermill.translators import translate_parameters
 import pytest
 from conftest import NBS, papermill
 
@@ -92,12 +93,14 @@ def test_fig6_smoke(tmp_path, kernel_env):
 def run_checks(nb: str, **params) -> dict:
     """Execute figure notebook `nb` in this process as papermill does with `params` (given after the `parameters` cell),
     up to the cells that do the work; returns its namespace. The checks of a bad parameter raise on the way."""
-    namespace = {}
+    namespace = {'In': ['']}  # the kernel's input history, where `check_parameters` finds what papermill passed
+    def run(source: str):
+        namespace['In'].append(source); exec(compile(source, nb, 'exec'), namespace)
     for cell in nbformat.read(NBS / nb, as_version=4).cells:
         if cell.cell_type == 'markdown' and cell.source.startswith(('## The runs', '## Training')): break
         if cell.cell_type != 'code' or 'injected-parameters' in cell.metadata.get('tags', []): continue  # papermill replaces it
-        exec(compile(cell.source, nb, 'exec'), namespace)
-        if 'parameters' in cell.metadata.get('tags', []): namespace.update(params)
+        run(cell.source)
+        if 'parameters' in cell.metadata.get('tags', []) and params: run(translate_parameters('python3', 'python', params, 'Parameters'))
     else: raise AssertionError(f"{nb} has no '## The runs' (or '## Training') section to stop before")
     return namespace
 
@@ -146,6 +149,10 @@ def test_unwritable_out_dir_fails_before_any_run(tmp_path):
     ('fig3.ipynb', {'preset': 'smoke', 'replicates': 100_000}, "replicates must be at most 100, got 100,000"),
     ('fig6.ipynb', {'preset': 'smoke', 'replicates': 1e9}, "replicates must be a positive whole number, got 1000000000.0"),
     ('fig4.ipynb', {'preset': 'smoke', 'subset_sizes': '[64, '}, "subset_sizes must be a list such as [1, 2]"),
+
+    ('fig2.ipynb', {'preset': 'smoke', 'lr': 1e6}, "fig2 has no parameter 'lr' (misspelled?): its parameters are dataset, preset, "),
+    ('fig6.ipynb', {'preset': 'smoke', 'levels': -1}, "fig6 has no parameter 'levels'"),
+    ('dense.ipynb', {'preset': 'smoke', 'replicate': 2}, "dense has no parameter 'replicate' (misspelled?)"),
 ])
 def test_bad_parameters(tmp_path, nb, params, message):
     "Each bad value stops the notebook at its checks, with a message naming the problem, before any run starts."
@@ -158,6 +165,7 @@ def test_bad_parameters(tmp_path, nb, params, message):
 @pytest.mark.parametrize('nb, params, message', [
     ('fig2.ipynb', {'dataset': 'imagenet'}, "unknown dataset 'imagenet'"),
     ('fig5.ipynb', {'preset': 'smoke', 'onset_steps': [0, 24]}, "onset_steps must be a non-empty list of whole numbers in [0, 24)"),
+    ('fig6.ipynb', {'preset': 'smoke', 'levels': True}, "fig6 has no parameter 'levels' (misspelled?): its parameters are dataset, preset"),
 ])
 def test_bad_parameters_fail_the_papermill_run(tmp_path, kernel_env, nb, params, message):
     "End to end: papermill exits non-zero and shows the message."
