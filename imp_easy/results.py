@@ -89,7 +89,7 @@ def premise_verdicts(images: str | Path | None = None) -> list[dict]:
                  (p3.P3 == 'yes').any())] + _second_search(t)
 
 def _second_search(t: pd.DataFrame) -> list[dict]:
-    "The second search's verdicts (its candidates' masks-matter and P2s columns), when it has rows."
+    "The second search's verdicts (its candidates' control gap and P2s), when it has rows."
     done = t[t.P2s != '']
     if not len(done): return []
     where = f"{len(done)} laptop candidate{'s' if len(done) > 1 else ''} (second search)"
