@@ -54,7 +54,7 @@ def main():
     from imp_easy.store import resolve_store_dir
     store = resolve_store_dir(a.store)
     args = ['-p', 'dataset', a.dataset, '-p', 'preset', a.preset, '-p', 'out_dir', str(a.out)]
-    if a.store: args += ['-p', 'store_dir', str(a.store)]
+    if a.store and a.figure != 'dense': args += ['-p', 'store_dir', str(a.store)]  # the dense page trains outside the store
     for name, value in a.parameter: args += ['-p', name, value]
     a.out.mkdir(parents=True, exist_ok=True)
     before, t0 = store_entries(store), time.perf_counter()

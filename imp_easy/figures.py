@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from .train import default_device
 from .subsets import SUBSET_KINDS
 from .store import Store, write_atomic, remove_orphans, check_store_dir
-from .imp import IMPConfig, Pretrain, run_imp, run_imps, run_reinit_control, rewind_metrics, check_lockstep
+from .imp import IMPConfig, Pretrain, run_imp, run_imps, run_reinit_control, rewind_metrics, check_lockstep, pretrain_data
 from .presets import ExperimentPreset, WarmupPreset, class_count, experiment_preset, warmup_preset, load_preset_data
 from .warmup import WarmupConfig, run_warmup, run_warmup_group
 from .lmc import LMCConfig, lmc, lmc_summary, train_children
@@ -32,9 +32,9 @@ __all__ = ['MAX_REPLICATES', 'CONTROL', 'SHARED_PARAMETERS', 'WARMUP_PARAMETERS'
            'flag_diverged', 'warn_diverged', 'run_controls', 'control_label', 'is_control', 'with_scheme_ids',
            'summarize', 'accuracy_at_densities', 'plot_accuracy_vs_density', 'plot_controls', 'check_out_dir',
            'save_table', 'save_figure', 'figure_stem', 'check_parameters', 'figure_runs', 'FigureArgs', 'figure_args',
-           'warmup_args', 'fig2_claims', 'fig4_claims', 'subset_size_curves', 'plot_subset_size_curves', 'lmc_records',
-           'lmc_table', 'barrier_samples', 'correlations', 'histogram_table', 'plot_barrier_histograms',
-           'plot_final_vs', 'warmup_config', 'run_warmups', 'warmup_schemes', 'plot_warmup']
+           'warmup_args', 'fig2_claims', 'fig4_claims', 'subset_classes', 'subset_size_curves',
+           'plot_subset_size_curves', 'lmc_records', 'lmc_table', 'barrier_samples', 'correlations', 'histogram_table',
+           'plot_barrier_histograms', 'plot_final_vs', 'warmup_config', 'run_warmups', 'warmup_schemes', 'plot_warmup']
 
 # %% ../nbs/12_figures.ipynb #3a09498d
 @dataclass(frozen=True)
@@ -479,6 +479,19 @@ def fig4_claims(results: pd.DataFrame, p: ExperimentPreset, noises, size: int | 
                  (q, f'(reference) easiest {m} at t*/2, {q:.0%} random labels, against clean all data at t*', easy - clean, easy >= clean - tolerance)]
     return pd.DataFrame([{'noise': q, 'claim': c, 'difference (points)': round(100 * d, 2), 'holds': bool(h), 'levels': levels}
                          for q, c, d, h in rows])
+
+# %% ../nbs/12_figures.ipynb #fa5b0197
+def subset_classes(store: Store, p: ExperimentPreset, schemes: list[Scheme],
+                   seed: int = 0,  # the replicate (random subsets are drawn per replicate; ranked ones are the same in all)
+                  ) -> pd.DataFrame:
+    "Examples of each class in the subset each scheme pre-trains on: one row per subset scheme (all-data schemes have none), one column per class."
+    rows = {}
+    for s in (s for s in schemes if s.pretrain.size is not None):
+        subset, _ = pretrain_data(store, imp_config(p, s, seed))
+        rows[s.label] = torch.bincount(store.data.y_train[subset].cpu(), minlength=store.data.num_classes).tolist()
+    table = pd.DataFrame.from_dict(rows, orient='index')
+    table.index.name, table.columns.name = 'subset', 'class'
+    return table
 
 # %% ../nbs/12_figures.ipynb #0961c230
 def subset_size_curves(at: pd.DataFrame,  # `accuracy_at_densities` of Figure 3's runs

@@ -21,7 +21,7 @@ from .prune import dense_mask, prune_magnitude, mask_density
 from .subsets import random_subset, easiest, hardest, SUBSET_KINDS, subset_kind
 from .el2n import EL2NConfig, training_labels
 from .store import (Store, load_checked, save_checked, added_field, extent_field, adopt_legacy, write_atomic, write_once,
-                    store_lock, clear_stale_lock, store_warning, cached, result_for, ReadOnlyError)
+                    store_lock, clear_stale_lock, store_warning, cached, result_for, remove_entry, ReadOnlyError)
 
 # %% auto #0
 __all__ = ['LOST_SIGNATURE', 'LOCKSTEP', 'Pretrain', 'IMPConfig', 'subset_data', 'pretrain_scores', 'pretrain_data',
@@ -130,11 +130,6 @@ def _describes(where: Path, text: str) -> bool:
 def _same_fields(old, new) -> bool:
     if not (isinstance(old, dict) and isinstance(new, dict)): return old == new
     return all(_same_fields(old[k], v) for k, v in new.items() if k in old)
-
-def _drop(path: Path):
-    "Remove a file that is no longer needed, where the store can be written."
-    try: path.unlink(missing_ok=True)
-    except OSError: pass
 
 _SAID: set = set()  # what this process has already said about numerics signatures
 
@@ -349,7 +344,7 @@ def _first_mask(data: Data, cfg: IMPConfig, folder: Path) -> dict:
 def _level_done(store: Store, cfg: IMPConfig, folder: Path, level: int, rewind: dict) -> tuple[dict, dict] | None:
     "A level's metrics and final weights when stored (level 0 of a run whose phase 1 diverged: written as diverged now), else None."
     done = _finished_level(folder, level)
-    if done is not None: _drop(_level_dir(folder, level) / 'checkpoint.pt')  # a kill between the level's last write and this removal left it
+    if done is not None: remove_entry(_level_dir(folder, level) / 'checkpoint.pt', quiet=True)  # a kill between the level's last write and this removal left it
     return done or (_phase1_diverged(store, cfg, folder, rewind) if level == 0 else None)
 
 def _train_level(store: Store, level: int,

@@ -21,7 +21,7 @@ from .data import Data, TrainStream, derive_seed, eval_batches
 from .models import make_model
 from .train import Mask, resolve_precision, autocast, model_device, use_channels_last, state_of
 from .prune import mask_density
-from .store import Store, load_checked, save_checked, adopt_legacy, store_lock, cached, result_for
+from .store import Store, load_checked, save_checked, adopt_legacy, store_lock, cached, result_for, remove_entry
 from .imp import (IMPConfig, Resumable, run_imp, run_imps, run_dir, rewind_state, train_resumably_group,
                           lockstep_groups, legacy_keys, divergence_metrics, note_numerics, numerics_metrics, check_lockstep)
 
@@ -113,11 +113,18 @@ def _recipes(cfgs: list[IMPConfig]) -> list[list[IMPConfig]]:
     "IMP runs that can train in lockstep: one model, width, recipe and number of levels (`run_imps`)."
     return lockstep_groups(cfgs, lambda c: (c.model, c.width, c.hp, c.levels))
 
+def _saved_child(store: Store, cfg: IMPConfig, child: int, level: int | None = None) -> dict | None:
+    "Child `child` ≥ 1's final state when the store has it (removing the checkpoint a kill after its saving left beside it); None when it is to train."
+    path = _child_path(store, cfg, child, level)
+    found = load_checked(path)
+    if found is not None: remove_entry(path.with_suffix('.checkpoint.pt'), quiet=True)
+    return found
+
 def _train_missing_children(store: Store, wanted: list[tuple[IMPConfig, int, int | None]], stacked: bool,
                             checkpoint_every: int, on_checkpoint: Callable | None):
     "Train the (run, child ≥ 1, level or None) children in `wanted` that the store lacks, each recipe's as one group."
     for group in _recipes([c for c, _, _ in wanted]):
-        missing = lambda: [(c, k, l) for c, k, l in dict.fromkeys(wanted) if c in group and load_checked(_child_path(store, c, k, l)) is None]
+        missing = lambda: [(c, k, l) for c, k, l in dict.fromkeys(wanted) if c in group and _saved_child(store, c, k, l) is None]
         if not missing(): continue
         with store_lock({run_dir(store, c) for c, _, _ in missing()}):  # then look again: another process may have trained some
             todo = missing()
@@ -150,11 +157,10 @@ def child_state(store: Store, cfg: IMPConfig, child: int, checkpoint_every: int 
     if child < 0: raise ValueError(f"child must be >= 0, got {child}")
     if child == 0 or level is not None: run_imp(store, cfg, until_level=level or 0)  # read back when there (a level's child needs its mask)
     if child == 0: return load_checked(run_dir(store, cfg) / f'level_{level or 0:02d}' / 'final.pt')
-    path = _child_path(store, cfg, child, level)
-    found = load_checked(path)
+    found = _saved_child(store, cfg, child, level)
     if found is not None: return found
     _train_missing_children(store, [(cfg, child, level)], False, checkpoint_every, None)
-    return load_checked(path)
+    return load_checked(_child_path(store, cfg, child, level))
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -219,9 +225,9 @@ def sparse_lmc(store: Store, runs: list[tuple[IMPConfig, int]],  # (IMP run, lev
               ) -> list[dict]:
     "Barriers between `children` children of each run's rewind point under its level's mask (child 0: the level itself); cached beside the level."
     if children < 2: raise ValueError(f"LMC needs at least 2 children, got {children}")
-    for group in _recipes([c for c, _ in runs]): run_imps(store, group, until_level=max(l for c, l in runs if c in group), stacked=stacked)
     paths = [run_dir(store, c) / f'level_{l:02d}' / f'lmc_{children}_{split}.pt' for c, l in runs]
-    missing = [(c, l) for (c, l), p in zip(runs, paths) if load_checked(p) is None]
+    missing = [(c, l) for (c, l), p in zip(runs, paths) if load_checked(p) is None]  # the IMP runs of the others are not even read back
+    for group in _recipes([c for c, _ in missing]): run_imps(store, group, until_level=max(l for c, l in missing if c in group), stacked=stacked)
     _train_missing_children(store, [(c, k, l) for c, l in missing for k in range(1, children)], stacked, 1_000, None)
     found = [cached(p, lambda c=c, l=l: _sparse_barriers(store, c, l, children, split)) for (c, l), p in zip(runs, paths)]
     return [{**f, 'pairs': pd.DataFrame(f['pairs'])} for f in found]

@@ -19,8 +19,8 @@ from .el2n import EL2NConfig
 __all__ = ['PRESETS', 'KNOWN_DATASETS', 'PAPER_MODELS', 'PAPER_HPARAMS', 'PAPER_REWIND_STEP', 'PAPER_REFERENCE',
            'PAPER_WARMUP_HPARAMS', 'PAPER_WARMUP_REFERENCE', 'PAPER_LMC_DENSITY', 'check_preset_names',
            'paper_el2n_config', 'ExperimentPreset', 'training_set_size', 'class_count', 'resnet8_cpu_preset',
-           'experiment_preset', 'paper_table', 'load_preset_data', 'WarmupPreset', 'warmup_preset',
-           'warmup_paper_values', 'lmc_density', 'preset_table']
+           'data_limited_cpu_preset', 'experiment_preset', 'paper_table', 'load_preset_data', 'WarmupPreset',
+           'warmup_preset', 'warmup_paper_values', 'lmc_density', 'preset_table']
 
 # %% ../nbs/08_presets.ipynb #2654f1e0
 PRESETS = ('paper', 'cpu', 'smoke')
@@ -91,6 +91,14 @@ def resnet8_cpu_preset(dataset: str) -> ExperimentPreset:
                             subset_size=256, subset_sizes=(64, 256, 1_024), densities=(0.8 ** 6, 0.8 ** 9, 0.8 ** 12),
                             el2n=EL2NConfig(model='resnet8', width=16, ensemble=4, steps=50, hp=hp), train_size=2_048)
 
+def data_limited_cpu_preset(dataset: str) -> ExperimentPreset:
+    "The second `cpu` preset (the first laptop search's choice, data-limited: IMP needs no rewinding there): what its committed runs ran."
+    hp = HParams(steps=400, milestones=(200, 300), augment=False)
+    return ExperimentPreset('cpu', dataset, 'resnet20', 16, hp, rewind_step=25, levels=4, prune_fraction=1 - 0.8 ** 3,
+                            subset_size=250, subset_sizes=(62, 250, 1_000), densities=(0.8 ** 6, 0.8 ** 9, 0.8 ** 12),
+                            el2n=EL2NConfig(model='resnet20', width=16, ensemble=4, steps=50, hp=hp), train_size=2_500,
+                            replicates=3, image_size=16)
+
 def experiment_preset(dataset: str,  # 'cifar10', 'cifar100' or 'cinic10'
                       preset: str,   # 'paper', 'cpu' or 'smoke'
                      ) -> ExperimentPreset:
@@ -101,11 +109,11 @@ def experiment_preset(dataset: str,  # 'cifar10', 'cifar100' or 'cinic10'
         return ExperimentPreset('paper', dataset, PAPER_MODELS[dataset], 16, PAPER_HPARAMS[dataset], PAPER_REWIND_STEP[dataset],
                                 levels=_PAPER_LEVELS[dataset], prune_fraction=0.2, subset_size=m, subset_sizes=sizes,
                                 densities=(0.8 ** 8, 0.8 ** 10, 0.8 ** 12), el2n=paper_el2n_config(dataset), replicates=4)
-    if preset == 'cpu':  # the laptop regime `13_regime` chose: converged (P1), unstable at initialisation (P2), in budget
-        hp = HParams(steps=400, milestones=(200, 300), augment=False)
-        return ExperimentPreset('cpu', dataset, 'resnet20', 16, hp, rewind_step=25, levels=4, prune_fraction=1 - 0.8 ** 3,
-                                subset_size=250, subset_sizes=(62, 250, 1_000), densities=(0.8 ** 6, 0.8 ** 9, 0.8 ** 12),
-                                el2n=EL2NConfig(model='resnet20', width=16, ensemble=4, steps=50, hp=hp), train_size=2_500,
+    if preset == 'cpu':  # the laptop regime of `13_regime`'s second search: there IMP needs rewinding (masks matter, P2s, P3)
+        hp = HParams(lr=0.4, steps=3_200, milestones=(1_600, 2_400), augment=True)
+        return ExperimentPreset('cpu', dataset, 'resnet20', 8, hp, rewind_step=200, levels=4, prune_fraction=1 - 0.8 ** 3,
+                                subset_size=2_000, subset_sizes=(500, 2_000, 8_000), densities=(0.8 ** 6, 0.8 ** 9, 0.8 ** 12),
+                                el2n=EL2NConfig(model='resnet20', width=8, ensemble=4, steps=400, hp=hp), train_size=20_000,
                                 replicates=3, image_size=16)
     hp = HParams(batch_size=32, steps=24, milestones=(12, 18))
     return ExperimentPreset('smoke', 'synthetic', 'resnet8', 8, hp, rewind_step=8, levels=2, prune_fraction=1 - 0.8 ** 2,

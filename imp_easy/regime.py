@@ -26,7 +26,7 @@ from .lmc import child_state, lmc_onset, sparse_lmc
 # %% auto #0
 __all__ = ['ONSET_STEPS', 'LAPTOP_SEARCH', 'SPARSE_SEARCH', 'laptop_preset', 'dense_fit', 'onset_table', 'measured_onset',
            'rewinding_runs', 'rewinding_verdict', 'sparse_stability', 'timed', 'candidate_settings', 'measure',
-           'record', 'Trial', 'run_search', 'search_table', 'plot_rewinding']
+           'record', 'Trial', 'run_search', 'search_table', 'plot_rewinding', 'rewind_rule', 'rule_rewind_step']
 
 # %% ../nbs/13_regime.ipynb #cee3a8a9
 def laptop_preset(name: str,  # the candidate's name in the search table
@@ -250,3 +250,21 @@ def plot_rewinding(results: pd.DataFrame, controls: pd.DataFrame, p: ExperimentP
                                   title=f'{p.name}\nIMP rewound to 0 and to step {p.rewind_step} ({p.replicates} replicates)')
     plot_controls(summary, ax).legend(fontsize=7, loc='lower left')
     return summary
+
+# %% ../nbs/13_regime.ipynb #d90f5fde
+def rewind_rule(summary: pd.DataFrame,  # `summarize`'s table of a figure with all-data schemes (Figure 2's CSV)
+                tolerance: float = 0.01,  # how far below the dense network a level's mean may end and still match it
+               ) -> pd.DataFrame:
+    "The paper's rule for t*, per all-data rewind step: its worst sparse level's mean minus the dense network's (points), and whether it matches."
+    all_data = summary[summary.scheme_id.str.fullmatch(r'all@\d+')]
+    steps = all_data.scheme_id.str[len('all@'):].astype(int)
+    dense = all_data[(steps == steps.max()) & (all_data.level == 0)]['mean'].iloc[0]
+    sparse = all_data[all_data.level > 0]
+    worst = sparse.groupby(steps[sparse.index])['mean'].min()
+    return pd.DataFrame({'rewind step': worst.index, 'worst level − dense (points)': (100 * (worst - dense)).round(2).to_numpy(),
+                         'matches dense': (worst >= dense - tolerance).to_numpy()})
+
+def rule_rewind_step(rule: pd.DataFrame) -> int | None:
+    "The earliest rewind step of `rewind_rule`'s table from which every later step matches the dense network too; None if the last does not."
+    later_all_match = rule['matches dense'][::-1].cummin()[::-1]
+    return int(rule['rewind step'][later_all_match].min()) if later_all_match.any() else None

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .presets import ExperimentPreset, experiment_preset, resnet8_cpu_preset, PAPER_REWIND_STEP
+from .presets import ExperimentPreset, experiment_preset, data_limited_cpu_preset, resnet8_cpu_preset, PAPER_REWIND_STEP
 from .figures import fig2_claims, fig4_claims, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control
 from .regime import search_table, rewinding_verdict
 
@@ -57,14 +57,15 @@ def show_table(df: pd.DataFrame, index: bool = True):
     return Markdown(markdown_table(df, index))
 
 # %% ../nbs/14_results.ipynb #1c9e7ef2
-COMMITTED_PRESETS = {'cpu': lambda dataset: experiment_preset(dataset, 'cpu'), 'cpu-resnet8': resnet8_cpu_preset}
+COMMITTED_PRESETS = {'cpu': lambda dataset: experiment_preset(dataset, 'cpu'), 'cpu-2500': data_limited_cpu_preset,
+                     'cpu-resnet8': resnet8_cpu_preset}
 
 def scale(name: str,  # a key of `COMMITTED_PRESETS`
           dataset: str = 'cifar10') -> str:
     "What a committed preset trains, in a few words."
     p = COMMITTED_PRESETS[name](dataset)
-    side = '' if p.image_size == 32 else f' at {p.image_size}×{p.image_size}'
-    return f"{name}: {p.model.replace('resnet', 'ResNet-')}, {p.n_train:,} images{side}"
+    side, width = ('' if p.image_size == 32 else f' at {p.image_size}×{p.image_size}'), ('' if p.width == 16 else f' (width {p.width})')
+    return f"{name}: {p.model.replace('resnet', 'ResNet-')}{width}, {p.n_train:,} images{side}"
 
 # %% ../nbs/14_results.ipynb #874da733
 def _row(claim: str, figure: str, scale: str, measured: str, holds: bool) -> dict:
@@ -74,14 +75,14 @@ def _points(lo: float, hi: float) -> str:
     return f'{lo:+.1f} points' if round(lo, 1) == round(hi, 1) else f'{lo:+.1f} to {hi:+.1f} points'
 
 def premise_verdicts(images: str | Path | None = None) -> list[dict]:
-    "The premise from the laptop search (`13_regime`): the `cpu` preset unstable at initialisation (P2); IMP needs rewinding (P3); the second search's masks and sparse networks (P2s)."
+    "The premise from the laptop search (`13_regime`): the first search's choice unstable at initialisation (P2); IMP needs rewinding (P3); the second search's masks and sparse networks (P2s)."
     path = Path(images or committed_images()) / 'laptop_search.csv'
-    raw, t, cpu = pd.read_csv(path), search_table(path), experiment_preset('cifar10', 'cpu')
-    is_cpu = (raw.model == cpu.model) & (raw.image_size == cpu.image_size) & (raw.train_size == cpu.n_train) & (raw.steps == cpu.hp.steps)
-    p2, p3 = t[is_cpu & (t.P2 != '')].iloc[0], t[t.P3 != '']
+    raw, t, first = pd.read_csv(path), search_table(path), data_limited_cpu_preset('cifar10')
+    chosen = (raw.model == first.model) & (raw.image_size == first.image_size) & (raw.train_size == first.n_train) & (raw.steps == first.hp.steps)
+    p2, p3 = t[chosen & (t.P2 != '')].iloc[0], t[t.P3 != '']
     margins = p3[['rewound−0, 2nd sparsest', 'rewound−0, sparsest']].to_numpy()
     candidates = len(raw.loc[p3.index].groupby(['model', 'width', 'image_size', 'train_size', 'steps']))
-    return [_row('training is unstable at initialisation and stable after a few steps (LMC onset)', '13_regime', scale('cpu'),
+    return [_row('training is unstable at initialisation and stable after a few steps (LMC onset)', '13_regime', scale('cpu-2500'),
                  f"test-error barrier {p2['barrier at t=0']:.1f}% at t = 0, {p2['barrier at t*']:.1f}% at t = {p2['t*']}", p2.P2 == 'yes'),
             _row('IMP needs rewinding: rewinding to t* beats rewinding to 0 at the two sparsest levels', '13_regime',
                  f"{len(p3)} trials of {candidates} laptop candidate{'s' if candidates > 1 else ''}", f"worst rewound replicate − best t = 0 one: "
@@ -142,6 +143,9 @@ def fig2_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | P
     except FileNotFoundError: return []
     p, where = COMMITTED_PRESETS[preset](dataset), scale(preset, dataset)
     runs = with_scheme_ids(runs, fig2_schemes(p))  # committed before schemes had ids
+    missing = [s.label for s in fig2_schemes(p) if s.id not in set(runs.scheme_id)]
+    if missing: raise ValueError(f"the committed fig2_{dataset}_{preset}_runs.csv lacks {'; '.join(missing)}: its runs are not of the {preset!r} "
+                                 "preset as defined now (rerun the figure, or keep the old files under the old preset's name)")
     control, all_data = is_control(runs), runs.scheme_id.isin([s.id for s in all_data_schemes(p)])
     premise = rewinding_verdict(runs[all_data], runs[control], p)
     margins = [premise[f'margin_level_{level}'] for level in (p.levels - 1, p.levels)]
@@ -208,7 +212,7 @@ def verdicts(dataset: str = 'cifar10', images: str | Path | None = None) -> pd.D
     "Every claim the committed files can decide: the premise (laptop, then paper scale), Figure 2 at each committed preset, Figures 3 and 4, Figure 5, Figure 6."
     rows = premise_verdicts(images) + paper_scale_verdicts(images, dataset)
     for preset in COMMITTED_PRESETS: rows += fig2_verdicts(dataset, preset, images)
-    rows += fig3_verdicts(dataset, 'cpu', images) + fig4_verdicts(dataset, 'cpu', images)  # the first cpu preset's predate their claims' bars
+    for preset in ('cpu', 'cpu-2500'): rows += fig3_verdicts(dataset, preset, images) + fig4_verdicts(dataset, preset, images)  # cpu-resnet8's predate their claims' bars
     for preset in COMMITTED_PRESETS: rows += fig5_verdicts(dataset, preset, images)
     return pd.DataFrame(rows + fig6_verdicts(dataset, images))
 

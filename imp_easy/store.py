@@ -18,8 +18,8 @@ from .data import Data, resolve_precision
 __all__ = ['DEFAULT_STORE_DIR', 'STORE_MARKER', 'HEARTBEAT_S', 'STALE_S', 'RESULTS', 'resolve_store_dir', 'to_terminal',
            'store_warning', 'added_field', 'extent_field', 'key_text', 'store_key', 'data_fingerprint', 'file_identity',
            'ReadOnlyError', 'read_only_error', 'write_atomic', 'write_once', 'save_checked', 'load_checked',
-           'check_store_dir', 'migrate_store', 'open_store_root', 'adopt_legacy', 'lock_path', 'clear_stale_lock',
-           'remove_orphans', 'store_lock', 'cached', 'result_for', 'Store']
+           'check_store_dir', 'migrate_store', 'open_store_root', 'adopt_legacy', 'remove_entry', 'lock_path',
+           'clear_stale_lock', 'remove_orphans', 'store_lock', 'cached', 'result_for', 'Store']
 
 # %% ../nbs/04_store.ipynb #69eb1e2c
 DEFAULT_STORE_DIR = Path('~/.cache/imp_easy/store')
@@ -217,13 +217,13 @@ def adopt_legacy(path: Path,  # where a result lives under its current key
     if not found: return path
     best, staging = max(found, key=rank), path.with_name(f'.{path.name}.adopting.{os.getpid()}')
     try:
-        _remove(staging)  # what a killed adoption of this process id left
+        remove_entry(staging)  # what a killed adoption of this process id left
         _bound_copy(best, staging, path)
         os.rename(staging, path)  # the one step that makes the entry current
     except OSError:
-        _remove(staging, quiet=True)
+        remove_entry(staging, quiet=True)
         return path if path.exists() else best  # adopted by another process meanwhile; else a read-only store: read it where it is
-    _remove(best, quiet=True)
+    remove_entry(best, quiet=True)
     return path
 
 def _bound_copy(old: Path, staging: Path, new: Path):
@@ -236,7 +236,7 @@ def _bound_copy(old: Path, staging: Path, new: Path):
         payload, _ = _payload(raw, file_identity(f)) if raw.startswith(_BOUND) else (None, '')
         write_atomic(raw if payload is None else _bound_file(payload, file_identity(final)), to)
 
-def _remove(entry: Path, quiet: bool = False):
+def remove_entry(entry: Path, quiet: bool = False):
     "Delete a store entry (a folder or a file) if it is there; `quiet`: where it cannot be deleted, leave it."
     try: shutil.rmtree(entry) if entry.is_dir() else entry.unlink(missing_ok=True)
     except OSError:
