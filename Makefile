@@ -8,6 +8,9 @@ FIG ?= dense
 DATASET ?= cifar10
 PRESET ?= cpu
 OUT ?= out
+# How an IMP figure's runs execute (its lockstep parameter): at the cpu preset stacked, which pays there (benchmarks/cpu/README.md);
+# empty: one after another.
+LOCKSTEP ?= $(if $(filter cpu,$(PRESET)),stacked,)
 
 .PHONY: setup figure test check-sync docs-check readme outputs benchmark gpu-dry-run clean
 
@@ -25,7 +28,8 @@ setup: $(VENV)/.installed
 # runs are cached in $IMP_EASY_STORE (default ~/.cache/imp_easy/store), so rerunning resumes.
 figure: setup
 	mkdir -p $(OUT)
-	$(BIN)/papermill nbs/$(FIG).ipynb $(OUT)/$(FIG)_$(DATASET)_$(PRESET).ipynb -p dataset $(DATASET) -p preset $(PRESET) -p out_dir $(OUT) -p download True
+	$(BIN)/papermill nbs/$(FIG).ipynb $(OUT)/$(FIG)_$(DATASET)_$(PRESET).ipynb -p dataset $(DATASET) -p preset $(PRESET) -p out_dir $(OUT) -p download True \
+	    $(if $(filter-out dense fig6,$(FIG)),$(if $(LOCKSTEP),-p lockstep $(LOCKSTEP)),)
 
 # Fail when the library or the notebooks are not what nbdev_export / nbdev_clean make of the notebooks.
 check-sync: setup
