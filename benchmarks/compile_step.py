@@ -21,29 +21,24 @@ from imp_easy.presets import experiment_preset
 from imp_easy.train import autocast, resolve_precision
 
 
-def make_step(model, opt, precision, device):
-    "One training step of `model` (maybe compiled) on a batch: the loss, detached."
+def training(p, data, batch, precision, device, compiled):
+    "The preset's network at its initialisation (seed 0), the data stream, and one training step of it (maybe compiled): the loss, detached."
+    net = make_model(p.model, data.num_classes, seed=0, width=p.width).to(device).to(memory_format=torch.channels_last).train()
+    opt = torch.optim.SGD(net.parameters(), lr=p.hp.lr, momentum=p.hp.momentum, weight_decay=p.hp.weight_decay)
+    run = torch.compile(net) if compiled else net
     def step(x, y):
         with autocast(precision, device):
-            loss = F.cross_entropy(model(x.contiguous(memory_format=torch.channels_last)), y)
+            loss = F.cross_entropy(run(x.contiguous(memory_format=torch.channels_last)), y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         return loss.detach()
-    return step
-
-
-def setup(p, num_classes, device, compiled):
-    "The preset's network at its initialisation (seed 0), its optimizer, and the module the step calls."
-    net = make_model(p.model, num_classes, seed=0, width=p.width).to(device).to(memory_format=torch.channels_last).train()
-    opt = torch.optim.SGD(net.parameters(), lr=p.hp.lr, momentum=p.hp.momentum, weight_decay=p.hp.weight_decay)
-    return net, opt, (torch.compile(net) if compiled else net)
+    return net, TrainStream(data, batch, seed=0, augment=p.hp.augment), step
 
 
 def images_per_second(p, data, batch, steps, warmup, precision, device, compiled) -> tuple[float, float]:
     "(images/second over `steps` timed steps, seconds of the `warmup` steps before them, which include compiling)."
-    net, opt, run = setup(p, data.num_classes, device, compiled)
-    stream, step = TrainStream(data, batch, seed=0, augment=p.hp.augment), make_step(run, opt, precision, device)
+    _, stream, step = training(p, data, batch, precision, device, compiled)
     t0 = time.perf_counter()
     for s in range(warmup): step(*stream(s))
     t1 = time.perf_counter()
@@ -54,8 +49,7 @@ def images_per_second(p, data, batch, steps, warmup, precision, device, compiled
 
 def trajectory(p, data, steps, precision, device, compiled) -> tuple[torch.Tensor, torch.Tensor]:
     "The losses of `steps` steps from the preset's initialisation on the same batches, and the weights after them (one vector)."
-    net, opt, run = setup(p, data.num_classes, device, compiled)
-    stream, step = TrainStream(data, p.hp.batch_size, seed=0, augment=p.hp.augment), make_step(run, opt, precision, device)
+    net, stream, step = training(p, data, p.hp.batch_size, precision, device, compiled)
     losses = torch.stack([step(*stream(s)) for s in range(steps)]).float()
     return losses, torch.cat([w.detach().float().flatten() for w in net.parameters()])
 

@@ -143,7 +143,8 @@ def fig2_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | P
     except FileNotFoundError: return []
     p, where = COMMITTED_PRESETS[preset](dataset), scale(preset, dataset)
     runs = with_scheme_ids(runs, fig2_schemes(p))  # committed before schemes had ids
-    missing = [s.label for s in fig2_schemes(p) if s.id not in set(runs.scheme_id)]
+    held = set(runs.scheme_id)
+    missing = [s.label for s in fig2_schemes(p) if s.id not in held]
     if missing: raise ValueError(f"the committed fig2_{dataset}_{preset}_runs.csv lacks {'; '.join(missing)}: its runs are not of the {preset!r} "
                                  "preset as defined now (rerun the figure, or keep the old files under the old preset's name)")
     control, all_data = is_control(runs), runs.scheme_id.isin([s.id for s in all_data_schemes(p)])
