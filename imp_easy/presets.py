@@ -111,7 +111,7 @@ def experiment_preset(dataset: str,  # 'cifar10', 'cifar100' or 'cinic10'
                                 densities=(0.8 ** 8, 0.8 ** 10, 0.8 ** 12), el2n=paper_el2n_config(dataset), replicates=4)
     if preset == 'cpu':  # the laptop regime of `13_regime`'s second search: there IMP needs rewinding (masks matter, P2s, P3)
         hp = HParams(lr=0.4, steps=3_200, milestones=(1_600, 2_400), augment=True)
-        return ExperimentPreset('cpu', dataset, 'resnet20', 8, hp, rewind_step=200, levels=4, prune_fraction=1 - 0.8 ** 3,
+        return ExperimentPreset('cpu', dataset, 'resnet20', 8, hp, rewind_step=50, levels=4, prune_fraction=1 - 0.8 ** 3,
                                 subset_size=2_000, subset_sizes=(500, 2_000, 8_000), densities=(0.8 ** 6, 0.8 ** 9, 0.8 ** 12),
                                 el2n=EL2NConfig(model='resnet20', width=8, ensemble=4, steps=400, hp=hp), train_size=20_000,
                                 replicates=3, image_size=16)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .presets import ExperimentPreset, experiment_preset, data_limited_cpu_preset, resnet8_cpu_preset, PAPER_REWIND_STEP
-from .figures import fig2_claims, fig4_claims, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control
+from .figures import fig2_claims, fig4_claims, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control, SubsetChoice
 from .regime import search_table, rewinding_verdict
 
 # %% auto #0
@@ -74,6 +74,11 @@ def _row(claim: str, figure: str, scale: str, measured: str, holds: bool) -> dic
 def _points(lo: float, hi: float) -> str:
     return f'{lo:+.1f} points' if round(lo, 1) == round(hi, 1) else f'{lo:+.1f} to {hi:+.1f} points'
 
+def _trials(raw: pd.DataFrame, rows: pd.Index, search: str = '') -> str:
+    "How many trials of how many laptop candidates (trials that differ only in their rewind step are one candidate)."
+    candidates = len(raw.loc[rows].groupby(['model', 'width', 'image_size', 'train_size', 'steps']))
+    return f"{len(rows)} trial{'s' if len(rows) > 1 else ''} of {candidates} laptop candidate{'s' if candidates > 1 else ''}{search}"
+
 def premise_verdicts(images: str | Path | None = None) -> list[dict]:
     "The premise from the laptop search (`13_regime`): the first search's choice unstable at initialisation (P2); IMP needs rewinding (P3); the second search's masks and sparse networks (P2s)."
     path = Path(images or committed_images()) / 'laptop_search.csv'
@@ -81,19 +86,18 @@ def premise_verdicts(images: str | Path | None = None) -> list[dict]:
     chosen = (raw.model == first.model) & (raw.image_size == first.image_size) & (raw.train_size == first.n_train) & (raw.steps == first.hp.steps)
     p2, p3 = t[chosen & (t.P2 != '')].iloc[0], t[t.P3 != '']
     margins = p3[['rewound−0, 2nd sparsest', 'rewound−0, sparsest']].to_numpy()
-    candidates = len(raw.loc[p3.index].groupby(['model', 'width', 'image_size', 'train_size', 'steps']))
     return [_row('training is unstable at initialisation and stable after a few steps (LMC onset)', '13_regime', scale('cpu-2500'),
                  f"test-error barrier {p2['barrier at t=0']:.1f}% at t = 0, {p2['barrier at t*']:.1f}% at t = {p2['t*']}", p2.P2 == 'yes'),
             _row('IMP needs rewinding: rewinding to t* beats rewinding to 0 at the two sparsest levels', '13_regime',
-                 f"{len(p3)} trials of {candidates} laptop candidate{'s' if candidates > 1 else ''}", f"worst rewound replicate − best t = 0 one: "
+                 _trials(raw, p3.index), f"worst rewound replicate − best t = 0 one: "
                  f"{_points(np.nanmin(margins), np.nanmax(margins))} (rewound to {', '.join(str(s) for s in sorted(set(p3['P3 rewound to'])))})",
-                 (p3.P3 == 'yes').any())] + _second_search(t)
+                 (p3.P3 == 'yes').any())] + _second_search(raw, t)
 
-def _second_search(t: pd.DataFrame) -> list[dict]:
-    "The second search's verdicts (its candidates' control gap and P2s), when it has rows."
+def _second_search(raw: pd.DataFrame, t: pd.DataFrame) -> list[dict]:
+    "The second search's verdicts (its trials' control gap and P2s), when it has rows."
     done = t[t.P2s != '']
     if not len(done): return []
-    where = f"{len(done)} laptop candidate{'s' if len(done) > 1 else ''} (second search)"
+    where = _trials(raw, done.index, ' (second search)')
     return [_row("IMP's sparsest masks are tickets: with a fresh random initialisation they train worse", '13_regime', where,
                  f"t* − control at the sparsest level: {_points(done['t* − control (sparsest)'].min(), done['t* − control (sparsest)'].max())}",
                  (done['t* − control (sparsest)'] >= 2).any()),
@@ -138,15 +142,10 @@ def paper_scale_verdicts(images: str | Path | None = None,  # default: `committe
 
 # %% ../nbs/14_results.ipynb #557ed091
 def fig2_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | Path | None = None) -> list[dict]:
-    "Figure 2's claims (`fig2_claims`) on its committed runs at `preset` (a key of `COMMITTED_PRESETS`); none without the file."
-    try: runs = read_committed(f'fig2_{dataset}_{preset}_runs', images)
-    except FileNotFoundError: return []
+    "Figure 2's claims (`fig2_claims`) on its committed runs at `preset` (a key of `COMMITTED_PRESETS`), then on its class-balanced runs; none without the files."
     p, where = COMMITTED_PRESETS[preset](dataset), scale(preset, dataset)
-    runs = with_scheme_ids(runs, fig2_schemes(p))  # committed before schemes had ids
-    held = set(runs.scheme_id)
-    missing = [s.label for s in fig2_schemes(p) if s.id not in held]
-    if missing: raise ValueError(f"the committed fig2_{dataset}_{preset}_runs.csv lacks {'; '.join(missing)}: its runs are not of the {preset!r} "
-                                 "preset as defined now (rerun the figure, or keep the old files under the old preset's name)")
+    runs = _fig2_runs(f'fig2_{dataset}_{preset}_runs', images, p, preset)
+    if runs is None: return []
     control, all_data = is_control(runs), runs.scheme_id.isin([s.id for s in all_data_schemes(p)])
     premise = rewinding_verdict(runs[all_data], runs[control], p)
     margins = [premise[f'margin_level_{level}'] for level in (p.levels - 1, p.levels)]
@@ -156,7 +155,27 @@ def fig2_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | P
                  f"random reinit {premise['control_accuracy']:.1f}%, IMP {premise['t0_sparsest']:.1f}% (t = 0) and "
                  f"{premise['tstar_sparsest']:.1f}% (t*)", premise['control_below'])]
     claims = fig2_claims(runs, p).iloc[1:]  # its first claim compares means; the premise above asks for more than the replicate range
-    return rows + [_row(c.claim, 'fig2', where, f"{c._2:+.2f} points (levels {c.levels})", c.holds) for c in claims.itertuples()]
+    return rows + [_row(c.claim, 'fig2', where, f"{c._2:+.2f} points (levels {c.levels})", c.holds) for c in claims.itertuples()] \
+        + _balanced_fig2_verdicts(dataset, preset, images, p, where)
+
+def _fig2_runs(stem: str, images, p: ExperimentPreset, preset: str, choice: SubsetChoice = SubsetChoice()) -> pd.DataFrame | None:
+    "A committed Figure 2's runs with their scheme ids (None without the file); a clear error when they are not of `p` (`preset`'s settings now)."
+    try: runs = read_committed(stem, images)
+    except FileNotFoundError: return None
+    runs = with_scheme_ids(runs, fig2_schemes(p, choice=choice))  # committed before schemes had ids
+    held = set(runs.scheme_id)
+    missing = [s.label for s in fig2_schemes(p, choice=choice) if s.id not in held]
+    if missing: raise ValueError(f"the committed {stem}.csv lacks {'; '.join(missing)}: its runs are not of the {preset!r} "
+                                 "preset as defined now (rerun the figure, or keep the old files under the old preset's name)")
+    return runs
+
+def _balanced_fig2_verdicts(dataset: str, preset: str, images, p: ExperimentPreset, where: str) -> list[dict]:
+    "Figure 2's claims about the easiest and hardest subsets on its class-balanced runs (`-p class_balanced True`), when committed."
+    choice = SubsetChoice(class_balanced=True)
+    runs = _fig2_runs(f'fig2_{dataset}_{preset}_balanced_runs', images, p, preset, choice)
+    if runs is None: return []
+    claims = fig2_claims(runs, p, choice=choice).iloc[1:3]  # the easiest and the hardest subset's
+    return [_row(f'{c.claim} (class-balanced)', 'fig2', where, f"{c._2:+.2f} points (levels {c.levels})", c.holds) for c in claims.itertuples()]
 
 def fig3_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | Path | None = None, tolerance: float = 0.005) -> list[dict]:
     "Figure 3's claims on its committed file: a small easiest subset matches all data at t*, and the hardest subsets do worst."
