@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / 'benchmarks' / 'figure_minutes.csv'
 FIELDS = ['date', 'figure', 'dataset', 'preset', 'minutes', 'store_entries_before', 'precision', 'cpu', 'capability', 'threads',
-          'torch', 'rc', 'parameters']
+          'torch', 'rc', 'parameters', 'note']
 
 
 def store_entries(store: Path) -> int:
@@ -32,12 +32,13 @@ def machine() -> dict:
 
 
 def record(row: dict, path: Path = CSV):
-    "Append one measurement to the CSV (written with its header when new)."
-    new = not path.exists()
-    with open(path, 'a', newline='') as f:
+    "Append one measurement to the CSV (written with its header when new; the rows of an older layout are rewritten under `FIELDS`)."
+    same = path.exists() and path.open().readline().strip().split(',') == FIELDS
+    old = [] if same or not path.exists() else list(csv.DictReader(path.open()))
+    with open(path, 'a' if same else 'w', newline='') as f:
         w = csv.DictWriter(f, FIELDS)
-        if new: w.writeheader()
-        w.writerow({k: row.get(k, '') for k in FIELDS})
+        if not same: w.writeheader()
+        for r in old + [row]: w.writerow({k: '' if r.get(k) is None else r[k] for k in FIELDS})
 
 
 def main():
@@ -50,6 +51,7 @@ def main():
     ap.add_argument('--csv', type=Path, default=CSV, help='where the row goes')
     ap.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
                     help="another parameter of the notebook (papermill's -p); recorded in the row")
+    ap.add_argument('--note', default='', help='what the row should say besides its numbers (e.g. that the figure resumed a killed call)')
     a = ap.parse_args()
     from imp_easy.store import resolve_store_dir
     store = resolve_store_dir(a.store)
@@ -63,7 +65,7 @@ def main():
     minutes = (time.perf_counter() - t0) / 60
     row = {'date': datetime.date.today().isoformat(), 'figure': a.figure, 'dataset': a.dataset, 'preset': a.preset,
            'minutes': round(minutes, 1), 'store_entries_before': before, 'rc': rc,
-           'parameters': ' '.join(f'{name}={value}' for name, value in a.parameter), **machine()}
+           'parameters': ' '.join(f'{name}={value}' for name, value in a.parameter), 'note': a.note, **machine()}
     record(row, a.csv)
     print(f"{a.figure} {a.dataset} {a.preset}: {minutes:.1f} minutes (store held {before} entries before; rc {rc}) -> {a.csv}")
     sys.exit(rc)

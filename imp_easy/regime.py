@@ -24,9 +24,10 @@ from .imp import run_imp
 from .lmc import child_state, lmc_onset, sparse_lmc
 
 # %% auto #0
-__all__ = ['ONSET_STEPS', 'LAPTOP_SEARCH', 'SPARSE_SEARCH', 'laptop_preset', 'dense_fit', 'onset_table', 'measured_onset',
-           'rewinding_runs', 'rewinding_verdict', 'sparse_stability', 'timed', 'candidate_settings', 'measure',
-           'record', 'Trial', 'run_search', 'search_table', 'plot_rewinding', 'rewind_rule', 'rule_rewind_step']
+__all__ = ['ONSET_STEPS', 'DENSE_SETTINGS', 'LAPTOP_SEARCH', 'SPARSE_SEARCH', 'laptop_preset', 'dense_fit', 'onset_table',
+           'measured_onset', 'rewinding_runs', 'rewinding_verdict', 'sparse_stability', 'timed', 'candidate_settings',
+           'same_dense_training', 'measure', 'record', 'Trial', 'run_search', 'search_table', 'plot_rewinding',
+           'rewind_rule', 'rule_rewind_step']
 
 # %% ../nbs/13_regime.ipynb #cee3a8a9
 def laptop_preset(name: str,  # the candidate's name in the search table
@@ -110,10 +111,16 @@ def timed(f) -> tuple:
     t0 = time.perf_counter(); out = f()
     return out, (time.perf_counter() - t0) / 60
 
+DENSE_SETTINGS = ('model', 'width', 'image_size', 'train_size', 'steps', 'augment', 'lr')  # what a candidate's dense training depends on
+
 def candidate_settings(p: ExperimentPreset) -> dict:
-    "The settings that tell candidates apart, as plain values."
-    return {'model': p.model, 'width': p.width, 'image_size': p.image_size, 'train_size': p.n_train, 'steps': p.hp.steps,
-            'augment': p.hp.augment, 'lr': p.hp.lr, 'levels': p.levels, 'prune_fraction': round(p.prune_fraction, 4)}
+    "The settings that tell candidates apart, as plain values: their dense training (`DENSE_SETTINGS`) and pruning."
+    dense = (p.model, p.width, p.image_size, p.n_train, p.hp.steps, p.hp.augment, p.hp.lr)
+    return {**dict(zip(DENSE_SETTINGS, dense)), 'levels': p.levels, 'prune_fraction': round(p.prune_fraction, 4)}
+
+def same_dense_training(t: pd.DataFrame) -> list[pd.Series]:
+    "Keys that group the search table's trials by their dense training: trials of one candidate that differ in levels or rewind step."
+    return [t[c].fillna('').astype(str) if c in t else pd.Series('', index=t.index) for c in DENSE_SETTINGS]  # (first-search rows have no lr)
 
 def measure(p: ExperimentPreset, stages=('p1', 'p2', 'p3'), data: Data | None = None, data_dir=None, store_dir=None,
             precision: str = 'auto',
@@ -240,8 +247,7 @@ def search_table(csv_path='images/laptop_search.csv') -> pd.DataFrame:
 
 def _p2_minutes(t: pd.DataFrame, p2: pd.Series) -> pd.Series:
     "P2's minutes, where a trial read its onset back, those of the trial that trained it (the same candidate up to levels and rewind)."
-    same_onset = [t[c].astype(str) for c in ('model', 'width', 'image_size', 'train_size', 'steps', 'augment')]
-    return p2.fillna(p2.groupby(same_onset).transform('max'))
+    return p2.fillna(p2.groupby(same_dense_training(t)).transform('max'))
 
 # %% ../nbs/13_regime.ipynb #2594b6ad
 def plot_rewinding(results: pd.DataFrame, controls: pd.DataFrame, p: ExperimentPreset, ax=None):

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .presets import ExperimentPreset, experiment_preset, data_limited_cpu_preset, resnet8_cpu_preset, PAPER_REWIND_STEP
 from .figures import fig2_claims, fig4_claims, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control, SubsetChoice
-from .regime import search_table, rewinding_verdict
+from .regime import search_table, rewinding_verdict, same_dense_training
 
 # %% auto #0
 __all__ = ['COMMITTED_PRESETS', 'committed_images', 'read_committed', 'accuracy_table', 'markdown_table', 'show_table', 'scale',
@@ -76,7 +76,7 @@ def _points(lo: float, hi: float) -> str:
 
 def _trials(raw: pd.DataFrame, rows: pd.Index, search: str = '') -> str:
     "How many trials of how many laptop candidates (trials that differ only in their rewind step are one candidate)."
-    candidates = len(raw.loc[rows].groupby(['model', 'width', 'image_size', 'train_size', 'steps']))
+    candidates = len(raw.loc[rows].groupby(same_dense_training(raw.loc[rows])))
     return f"{len(rows)} trial{'s' if len(rows) > 1 else ''} of {candidates} laptop candidate{'s' if candidates > 1 else ''}{search}"
 
 def premise_verdicts(images: str | Path | None = None) -> list[dict]:
@@ -240,7 +240,8 @@ def verdicts(dataset: str = 'cifar10', images: str | Path | None = None) -> pd.D
 def verdict_summary(v: pd.DataFrame) -> pd.DataFrame:
     "`verdicts()` in short: 'yes' / 'no' per claim (rows) and scale (columns: a device, a committed preset, or the laptop search)."
     at = [s.split(':')[0] if ':' in s else 'laptop search' for s in v.scale]
-    claim = v['claim of the paper'].str.replace(r'\b(easiest|hardest|random) [\d,]+ ', r'\1 M ', regex=True)
+    claim = (v['claim of the paper'].str.replace(r'\b(easiest|hardest|random) [\d,]+ ', r'\1 M ', regex=True)
+             .str.replace(r'\(at most [\d,]+\)', '(at most M)', regex=True))  # one row per claim whatever each preset's M
     t = pd.DataFrame({'claim of the paper': claim, 'at': at, 'reproduced': v.reproduced})
     table = t.pivot_table(index='claim of the paper', columns='at', values='reproduced', aggfunc=' / '.join, sort=False).fillna('')
     presets = [c for c in COMMITTED_PRESETS if c in table.columns]

@@ -201,8 +201,10 @@ def migrate_store(root: str | Path) -> int:
     return bound
 
 def open_store_root(root: str | Path) -> Path:
-    "A store's root, checked (`check_store_dir`) and migrated when it exists unmarked (`migrate_store`)."
+    "A store's root, checked (`check_store_dir`), made when missing, and marked: at once when new, after migrating when unmarked (`migrate_store`)."
     root = check_store_dir(root)
+    try: root.mkdir(parents=True, exist_ok=True)  # a new store is marked now, not at its second opening
+    except OSError: pass  # read-only here: nothing to migrate, and reads find nothing
     migrate_store(root)
     return root
 

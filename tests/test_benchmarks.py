@@ -124,12 +124,16 @@ def test_train_step_writes_its_rows(tmp_path):
     assert float(rows[0]['ratio_to_best_reference']) == 1.0 and all(float(row['images_per_second']) > 0 for row in rows)
 
 def test_figure_minutes_records_a_row(tmp_path):
-    "A smoke figure through the minutes benchmark: one CSV row with its minutes, the empty store it started from, rc 0 and the parameter passed on."
+    "A smoke figure through the minutes benchmark: a CSV row with its minutes, the empty store it started from, rc 0, the parameter and the note passed on; a CSV of the layout before notes keeps its rows."
     import csv
     store, table = tmp_path / 'store', tmp_path / 'minutes.csv'
+    table.write_text('date,figure,dataset,preset,minutes,store_entries_before,precision,cpu,capability,threads,torch,rc,parameters\n'
+                     '2026-12-04,fig3,cifar10,cpu,80.1,0,bf16,AMD EPYC,AVX512,2,2.14.1+cu130,0,\n')
     r = subprocess.run([sys.executable, 'benchmarks/figure_minutes.py', 'fig2', '--preset', 'smoke', '--store', str(store),
-                        '--out', str(tmp_path / 'out'), '--csv', str(table), '-p', 'replicates', '1'], cwd=ROOT, capture_output=True, text=True, timeout=900)
+                        '--out', str(tmp_path / 'out'), '--csv', str(table), '-p', 'replicates', '1', '--note', 'a test'],
+                       cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    (row,) = list(csv.DictReader(table.open()))
-    assert (row['figure'], row['preset'], row['store_entries_before'], row['rc'], row['parameters']) == ('fig2', 'smoke', '0', '0', 'replicates=1'), row
+    old, row = list(csv.DictReader(table.open()))
+    assert (old['figure'], old['minutes'], old['rc'], old['note']) == ('fig3', '80.1', '0', ''), old
+    assert (row['figure'], row['preset'], row['store_entries_before'], row['rc'], row['parameters'], row['note']) == ('fig2', 'smoke', '0', '0', 'replicates=1', 'a test'), row
     assert float(row['minutes']) > 0 and row['precision'] in ('fp32', 'bf16') and (tmp_path / 'out' / 'fig2_cifar10_smoke.png').exists()
