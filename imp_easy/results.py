@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .presets import ExperimentPreset, experiment_preset, data_limited_cpu_preset, resnet8_cpu_preset, PAPER_REWIND_STEP
-from .figures import fig2_claims, fig4_claims, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control, SubsetChoice
+from .figures import fig2_claims, fig4_claims, fig4_panels, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control, SubsetChoice
 from .regime import search_table, rewinding_verdict, same_dense_training
 
 # %% auto #0
@@ -165,9 +165,13 @@ def _fig2_runs(stem: str, images, p: ExperimentPreset, preset: str, choice: Subs
     runs = with_scheme_ids(runs, fig2_schemes(p, choice=choice))  # committed before schemes had ids
     held = set(runs.scheme_id)
     missing = [s.label for s in fig2_schemes(p, choice=choice) if s.id not in held]
-    if missing: raise ValueError(f"the committed {stem}.csv lacks {'; '.join(missing)}: its runs are not of the {preset!r} "
-                                 "preset as defined now (rerun the figure, or keep the old files under the old preset's name)")
+    if missing: raise _not_of_preset(stem, '; '.join(missing), preset)
     return runs
+
+def _not_of_preset(stem: str, lacks: str, preset: str) -> ValueError:
+    "The error for a committed file that lacks what the preset as defined now runs (files of an older preset under its name)."
+    return ValueError(f"the committed {stem}.csv lacks {lacks}: its runs are not of the {preset!r} preset as defined now "
+                      "(rerun the figure, or keep the old files under the old preset's name)")
 
 def _balanced_fig2_verdicts(dataset: str, preset: str, images, p: ExperimentPreset, where: str) -> list[dict]:
     "Figure 2's claims about the easiest and hardest subsets on its class-balanced runs (`-p class_balanced True`), when committed."
@@ -183,6 +187,7 @@ def fig3_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | P
     except FileNotFoundError: return []
     p, where = COMMITTED_PRESETS[preset](dataset), scale(preset, dataset)
     all_data = t[t.curve == f'all data, t={p.rewind_step}'].set_index('density')['mean']
+    if all_data.empty: raise _not_of_preset(f'fig3_{dataset}_{preset}', f'the curve all data, t={p.rewind_step}', preset)
     easy, hard = (t[t.curve == f'{name} subset'].set_index(['density', 'subset_size'])['mean'] for name in ('easiest', 'hardest'))
     matching = {d: g.index.get_level_values('subset_size')[g >= all_data[d] - tolerance].min() for d, g in easy.groupby(level='density')}
     found = ', '.join(f"{'none' if pd.isna(m) else f'{int(m):,}'} at {100 * d:.3g}%" for d, m in matching.items())
@@ -199,6 +204,10 @@ def fig4_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | P
     except FileNotFoundError: return []
     p, where = COMMITTED_PRESETS[preset](dataset), scale(preset, dataset)
     assert (summary.n == summary.n.max()).all(), "fig4_verdicts averages level means: every level needs its replicates"
+    wanted = all_data_schemes(p, (1,)) + [s for ss in fig4_panels(p, [p.subset_size], p.noise_levels).values() for s in ss]
+    summary = with_scheme_ids(summary, wanted)  # (files committed before schemes had ids)
+    missing = [s.label for s in wanted if s.id not in set(summary.scheme_id)]
+    if missing: raise _not_of_preset(f'fig4_{dataset}_{preset}', '; '.join(missing), preset)
     claims = fig4_claims(summary.rename(columns={'mean': 'test_accuracy'}), p, p.noise_levels)
     return [_row(c.claim, 'fig4', where, f"{c._3:+.2f} points (levels {c.levels})", c.holds)
             for c in claims.itertuples() if not c.claim.startswith('(reference)')]

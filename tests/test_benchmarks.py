@@ -137,3 +137,15 @@ def test_figure_minutes_records_a_row(tmp_path):
     assert (old['figure'], old['minutes'], old['rc'], old['note']) == ('fig3', '80.1', '0', ''), old
     assert (row['figure'], row['preset'], row['store_entries_before'], row['rc'], row['parameters'], row['note']) == ('fig2', 'smoke', '0', '0', 'replicates=1', 'a test'), row
     assert float(row['minutes']) > 0 and row['precision'] in ('fp32', 'bf16') and (tmp_path / 'out' / 'fig2_cifar10_smoke.png').exists()
+
+def test_avx2_estimate_measures_both_ways(tmp_path):
+    "The AVX2 estimate runs many_models.py restricted to AVX2 in fp32 and as the machine trains, and writes a slowdown per way."
+    import csv
+    r = subprocess.run([sys.executable, 'benchmarks/avx2_estimate.py', '--ns', '1', '2', '--steps', '1', '--csv', str(tmp_path / 'avx2.csv')],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if 'could not restrict torch to AVX2' in r.stdout + r.stderr:
+        import pytest; pytest.skip('no AVX2 kernels to restrict torch to on this machine')
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    rows = list(csv.DictReader((tmp_path / 'avx2.csv').open()))
+    assert [(row['n'], row['way']) for row in rows] == [('1', 'one at a time'), ('2', 'group'), ('2', 'stacked')], rows
+    assert all(float(row['slowdown']) > 0 for row in rows) and "'AVX2, fp32': 'AVX2'" in r.stdout, r.stdout
