@@ -120,7 +120,7 @@ def candidate_settings(p: ExperimentPreset) -> dict:
 
 def same_dense_training(t: pd.DataFrame) -> list[pd.Series]:
     "Keys that group the search table's trials by their dense training: trials of one candidate that differ in levels or rewind step."
-    return [t[c].fillna('').astype(str) if c in t else pd.Series('', index=t.index) for c in DENSE_SETTINGS]  # (first-search rows have no lr)
+    return [t[c].astype(str).where(t[c].notna(), '') if c in t else pd.Series('', index=t.index) for c in DENSE_SETTINGS]  # (first-search rows have no lr)
 
 def measure(p: ExperimentPreset, stages=('p1', 'p2', 'p3'), data: Data | None = None, data_dir=None, store_dir=None,
             precision: str = 'auto',
