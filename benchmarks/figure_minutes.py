@@ -33,8 +33,9 @@ def machine() -> dict:
 
 def record(row: dict, path: Path = CSV):
     "Append one measurement to the CSV (written with its header when new; the rows of an older layout are rewritten under `FIELDS`)."
-    same = path.exists() and path.open().readline().strip().split(',') == FIELDS
-    old = [] if same or not path.exists() else list(csv.DictReader(path.open()))
+    lines = path.read_text().splitlines() if path.exists() else []
+    same = bool(lines) and lines[0].split(',') == FIELDS
+    old = [] if same else list(csv.DictReader(lines))
     with open(path, 'a' if same else 'w', newline='') as f:
         w = csv.DictWriter(f, FIELDS)
         if not same: w.writeheader()

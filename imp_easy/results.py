@@ -162,11 +162,14 @@ def _fig2_runs(stem: str, images, p: ExperimentPreset, preset: str, choice: Subs
     "A committed Figure 2's runs with their scheme ids (None without the file); a clear error when they are not of `p` (`preset`'s settings now)."
     try: runs = read_committed(stem, images)
     except FileNotFoundError: return None
-    runs = with_scheme_ids(runs, fig2_schemes(p, choice=choice))  # committed before schemes had ids
-    held = set(runs.scheme_id)
-    missing = [s.label for s in fig2_schemes(p, choice=choice) if s.id not in held]
+    return _of_preset(runs, stem, fig2_schemes(p, choice=choice), preset)
+
+def _of_preset(table: pd.DataFrame, stem: str, schemes: list, preset: str) -> pd.DataFrame:
+    "A committed table with its scheme ids; a clear error when it lacks any of `schemes` (the preset's schemes as defined now)."
+    table = with_scheme_ids(table, schemes)  # (files committed before schemes had ids)
+    missing = [s.label for s in schemes if s.id not in set(table.scheme_id)]
     if missing: raise _not_of_preset(stem, '; '.join(missing), preset)
-    return runs
+    return table
 
 def _not_of_preset(stem: str, lacks: str, preset: str) -> ValueError:
     "The error for a committed file that lacks what the preset as defined now runs (files of an older preset under its name)."
@@ -205,17 +208,17 @@ def fig4_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | P
     p, where = COMMITTED_PRESETS[preset](dataset), scale(preset, dataset)
     assert (summary.n == summary.n.max()).all(), "fig4_verdicts averages level means: every level needs its replicates"
     wanted = all_data_schemes(p, (1,)) + [s for ss in fig4_panels(p, [p.subset_size], p.noise_levels).values() for s in ss]
-    summary = with_scheme_ids(summary, wanted)  # (files committed before schemes had ids)
-    missing = [s.label for s in wanted if s.id not in set(summary.scheme_id)]
-    if missing: raise _not_of_preset(f'fig4_{dataset}_{preset}', '; '.join(missing), preset)
+    summary = _of_preset(summary, f'fig4_{dataset}_{preset}', wanted, preset)
     claims = fig4_claims(summary.rename(columns={'mean': 'test_accuracy'}), p, p.noise_levels)
     return [_row(c.claim, 'fig4', where, f"{c._3:+.2f} points (levels {c.levels})", c.holds)
             for c in claims.itertuples() if not c.claim.startswith('(reference)')]
 
 def fig5_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | Path | None = None) -> list[dict]:
     "Figure 5's claim: the mean per-example barrier predicts the final sparse accuracy, better than the rewind point's accuracy."
-    try: table = read_committed(f'fig5_{dataset}_{preset}', images)
+    stem = f'fig5_{dataset}_{preset}'
+    try: table = read_committed(stem, images)
     except FileNotFoundError: return []
+    _of_preset(table, stem, all_data_schemes(COMMITTED_PRESETS[preset](dataset)), preset)  # its rewind points, t* included
     r = correlations(table).set_index('x').pearson_r
     barrier, pretrain = r['mean_example_barrier'], r['pretrain_test_accuracy']
     return [_row("the mean per-example barrier predicts the final sparse accuracy better than the rewind point's test accuracy",
