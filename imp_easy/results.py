@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .presets import ExperimentPreset, experiment_preset, data_limited_cpu_preset, resnet8_cpu_preset, PAPER_REWIND_STEP
-from .figures import fig2_claims, fig4_claims, fig4_panels, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control, SubsetChoice
+from .figures import fig2_claims, fig4_claims, fig4_panels, correlations, fig2_schemes, all_data_schemes, with_scheme_ids, is_control, Scheme, SubsetChoice
 from .regime import search_table, rewinding_verdict, same_dense_training
 
 # %% auto #0
@@ -164,7 +164,7 @@ def _fig2_runs(stem: str, images, p: ExperimentPreset, preset: str, choice: Subs
     except FileNotFoundError: return None
     return _of_preset(runs, stem, fig2_schemes(p, choice=choice), preset)
 
-def _of_preset(table: pd.DataFrame, stem: str, schemes: list, preset: str) -> pd.DataFrame:
+def _of_preset(table: pd.DataFrame, stem: str, schemes: list[Scheme], preset: str) -> pd.DataFrame:
     "A committed table with its scheme ids; a clear error when it lacks any of `schemes` (the preset's schemes as defined now)."
     table = with_scheme_ids(table, schemes)  # (files committed before schemes had ids)
     missing = [s.label for s in schemes if s.id not in set(table.scheme_id)]
@@ -218,11 +218,12 @@ def fig5_verdicts(dataset: str = 'cifar10', preset: str = 'cpu', images: str | P
     stem = f'fig5_{dataset}_{preset}'
     try: table = read_committed(stem, images)
     except FileNotFoundError: return []
-    _of_preset(table, stem, all_data_schemes(COMMITTED_PRESETS[preset](dataset)), preset)  # its rewind points, t* included
+    p, where = COMMITTED_PRESETS[preset](dataset), scale(preset, dataset)
+    _of_preset(table, stem, all_data_schemes(p), preset)  # its rewind points, t* included
     r = correlations(table).set_index('x').pearson_r
     barrier, pretrain = r['mean_example_barrier'], r['pretrain_test_accuracy']
     return [_row("the mean per-example barrier predicts the final sparse accuracy better than the rewind point's test accuracy",
-                 'fig5', scale(preset, dataset), f'Pearson r = {barrier:+.2f} with the barrier, {pretrain:+.2f} with the accuracy ({len(table)} runs)',
+                 'fig5', where, f'Pearson r = {barrier:+.2f} with the barrier, {pretrain:+.2f} with the accuracy ({len(table)} runs)',
                  barrier < 0 and abs(barrier) > abs(pretrain))]
 
 def fig6_verdicts(dataset: str = 'cifar10', images: str | Path | None = None, tolerance: float = 0.005) -> list[dict]:
